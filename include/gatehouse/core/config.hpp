@@ -1,0 +1,83 @@
+#pragma once
+// Configuration: built-in defaults < gatehouse.conf < GATEHOUSE_* environment.
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace gatehouse::core {
+
+// Thrown when a setting is malformed; the message names the key.
+struct ConfigError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct Config {
+    int https_port = 8443;
+    int http_port = 8080;
+    std::string var_dir = "./var";
+    std::string home;                // holds templates/, db/, nginx/; default: the checkout the binary was built in
+    std::string secret_key;          // from env, else $VAR/secret.key (see ensure_secrets)
+    std::string jwe_key;             // base64url of 32 bytes
+    bool jwt_encrypt = false;
+    std::string memcached;           // "" → own server on $VAR/run/memcached.sock
+    int workers = 0;                 // 0 → 2 × cores
+    int max_requests = 10000;        // a worker is recycled after this many requests (0: never)
+    int drain_timeout = 30;          // seconds a draining worker gets before SIGKILL
+    std::string email_backend = "file";
+    std::string smtp_host = "127.0.0.1";
+    int smtp_port = 25;
+    std::string smtp_user;
+    std::string smtp_password;
+    bool smtp_starttls = false;
+    std::string sms_backend = "file";
+    std::string sms_url;
+    std::string password_hasher = "argon2id";
+    int argon2_t = 2;
+    int argon2_m_kib = 19456;
+    int argon2_p = 1;
+    int pbkdf2_iterations = 1000000;
+    int access_ttl = 300;
+    int refresh_ttl = 86400;
+    int session_ttl = 1209600;
+    bool require_verified = true;
+    int max_devices = 10;
+    bool expose_otp = false;
+    bool throttle = true;
+    int password_min_length = 8;
+    bool password_composition = true;
+    int refresh_grace = 0;
+    bool test_hooks = false;         // test-only endpoints (/__test__/…); never in production
+
+    std::string db_path() const;              // $VAR/gatehouse.db
+    std::string socket_path() const;          // $VAR/run/gatehouse.sock (FastCGI)
+    std::string memcached_servers() const;    // GATEHOUSE_MEMCACHED or $VAR/run/memcached.sock
+    int effective_workers() const;
+};
+
+using Settings = std::map<std::string, std::string>;
+
+// Reads KEY=VALUE lines ('#' comments, blank lines, optional quotes); throws ConfigError.
+Settings parse_config_file(const std::string& text, const std::string& source_name);
+
+// Applies settings on top of the defaults; unknown keys and bad values throw ConfigError.
+Config make_config(const Settings& from_file, const Settings& from_env);
+
+// The GATEHOUSE_* variables of this process's environment.
+Settings settings_from_environment();
+
+// defaults < $GATEHOUSE_CONF (or ./gatehouse.conf when it exists) < environment.
+Config load_config();
+
+// Fills secret_key and jwe_key from $VAR/secret.key and $VAR/jwe.key, creating them (mode 0600)
+// the first time. Also creates the var directory layout.
+void ensure_secrets(Config& config);
+
+// The effective non-secret settings as `export GATEHOUSE_X='…'` lines, for shell scripts.
+std::string config_as_shell(const Config& config);
+
+// All keys this version understands, e.g. "GATEHOUSE_WORKERS".
+std::vector<std::string> known_config_keys();
+
+}  // namespace gatehouse::core

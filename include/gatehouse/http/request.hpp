@@ -1,0 +1,57 @@
+#pragma once
+// An HTTP request as the workers see it: built from FastCGI params and the body, with cgicc doing
+// the form (urlencoded and multipart), query string and cookie parsing, and nlohmann-json the JSON.
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <expected>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace gatehouse::http {
+
+inline constexpr std::size_t kMaxBodyBytes = 1024 * 1024;
+
+using Params = std::map<std::string, std::string>;  // FastCGI/CGI parameters
+
+struct Request {
+    std::string method;        // "GET", "POST", …
+    std::string path;          // percent-decoded, starts with '/'
+    std::string query_string;  // raw
+    std::string content_type;  // lower-cased media type without parameters
+    std::string remote_addr;
+    std::string request_id;
+    std::map<std::string, std::string> headers;  // lower-case names, e.g. "user-agent"
+    std::map<std::string, std::string> cookies;
+    std::multimap<std::string, std::string> query;
+    std::multimap<std::string, std::string> form;  // urlencoded or multipart body fields
+    std::optional<nlohmann::json> json;             // a JSON body
+    std::map<std::string, std::string> path_params; // from the route pattern
+    std::string body;
+
+    std::string header(std::string_view name) const;  // "" when absent
+    std::optional<std::string> cookie(std::string_view name) const;
+    std::optional<std::string> query_param(std::string_view name) const;
+    std::optional<std::string> form_field(std::string_view name) const;
+    bool is_api() const { return path.starts_with("/api/"); }
+};
+
+struct RequestError {
+    int status;            // 400 or 413
+    std::string message;   // safe to show
+};
+
+// The body size a request announces; an error when it is malformed or over kMaxBodyBytes.
+std::expected<std::size_t, RequestError> announced_body_length(const Params& params);
+
+// Builds the request; every malformed part (percent-encoding, JSON, multipart, header) is a 400.
+std::expected<Request, RequestError> parse_request(const Params& params, std::string body);
+
+// "%41b+c" → "Ab c" (with plus_as_space); nullopt on a bad escape or an invalid UTF-8 result.
+std::optional<std::string> percent_decode(std::string_view text, bool plus_as_space);
+
+bool is_valid_utf8(std::string_view text);
+
+}  // namespace gatehouse::http

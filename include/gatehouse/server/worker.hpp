@@ -1,0 +1,23 @@
+#pragma once
+// A worker: one FCGX_Accept_r loop on the shared socket, one request at a time (like PHP-FPM's
+// children). It opens its own SQLite connection and memcached handle after the fork.
+#include "gatehouse/core/config.hpp"
+#include "gatehouse/core/log.hpp"
+#include "gatehouse/server/scoreboard.hpp"
+#include "gatehouse/web/templates.hpp"
+
+namespace gatehouse::server {
+
+struct WorkerSetup {
+    int listen_fd;
+    int slot;  // this worker's scoreboard slot
+    const core::Config& config;
+    const web::Templates& templates;
+    Scoreboard& scoreboard;
+    const core::Log& log;
+};
+
+// Runs in the child after fork; never returns (exits 0 when drained or recycled).
+[[noreturn]] void worker_main(const WorkerSetup& setup);
+
+}  // namespace gatehouse::server

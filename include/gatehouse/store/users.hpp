@@ -1,0 +1,45 @@
+#pragma once
+// The users table. SQL lives here and nowhere else; no policy.
+#include "gatehouse/store/database.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace gatehouse::store {
+
+struct User {
+    std::int64_t id = 0;
+    std::optional<std::string> email;
+    std::optional<std::string> name;
+    std::string first_name;
+    std::string last_name;
+    std::optional<std::string> phone;
+    std::optional<std::string> date_of_birth;
+    std::optional<std::string> gender;
+    std::string password_hash;
+    bool is_active = true;
+    bool is_staff = false;
+    bool is_superuser = false;
+    bool is_verified = false;
+    std::string date_joined;
+    std::optional<std::string> last_login;
+};
+
+class UserStore {
+public:
+    explicit UserStore(Database& db) : db_(db) {}
+
+    // Inserts and returns the new id; throws ConstraintError when email, name or phone is taken.
+    std::int64_t insert(const User& user);
+    std::optional<User> find_by_id(std::int64_t id);
+    std::optional<User> find_by_email(std::string_view email);  // ignoring case
+    void set_password_hash(std::int64_t id, std::string_view hash);
+    void set_flags(std::int64_t id, bool is_active, bool is_staff, bool is_superuser, bool is_verified);
+    std::int64_t count();
+
+private:
+    Database& db_;
+};
+
+}  // namespace gatehouse::store

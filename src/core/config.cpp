@@ -1,0 +1,333 @@
+#include "gatehouse/core/config.hpp"
+
+#include "gatehouse/core/crypto.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <thread>
+
+extern char** environ;
+
+namespace gatehouse::core {
+namespace {
+
+constexpr std::string_view kPrefix = "GATEHOUSE_";
+
+int parse_int(const std::string& key, const std::string& value, int min, int max) {
+    int out = 0;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), out);
+    if (ec != std::errc{} || end != value.data() + value.size() || value.empty())
+        throw ConfigError(key + ": expected a whole number, got '" + value + "'");
+    if (out < min || out > max)
+        throw ConfigError(key + ": must be between " + std::to_string(min) + " and " +
+                          std::to_string(max) + ", got " + value);
+    return out;
+}
+
+bool parse_bool(const std::string& key, const std::string& value) {
+    if (value == "1" || value == "true" || value == "yes" || value == "on") return true;
+    if (value == "0" || value == "false" || value == "no" || value == "off") return false;
+    throw ConfigError(key + ": expected 0 or 1, got '" + value + "'");
+}
+
+std::string parse_choice(const std::string& key, const std::string& value,
+                         std::initializer_list<const char*> choices) {
+    std::string allowed;
+    for (const char* c : choices) {
+        if (value == c) return value;
+        allowed += allowed.empty() ? c : std::string(", ") + c;
+    }
+    throw ConfigError(key + ": must be one of " + allowed + ", got '" + value + "'");
+}
+
+struct Setting {
+    const char* key;  // without the GATEHOUSE_ prefix
+    bool secret;
+    std::function<void(Config&, const std::string& full_key, const std::string& value)> set;
+    std::function<std::string(const Config&)> get;
+};
+
+#define GH_INT(NAME, FIELD, MIN, MAX)                                                        \
+    Setting {                                                                                 \
+        NAME, false,                                                                          \
+            [](Config& c, const std::string& k, const std::string& v) {                     \
+                c.FIELD = parse_int(k, v, MIN, MAX);                                          \
+            },                                                                                \
+            [](const Config& c) { return std::to_string(c.FIELD); }                          \
+    }
+#define GH_BOOL(NAME, FIELD)                                                                  \
+    Setting {                                                                                 \
+        NAME, false,                                                                          \
+            [](Config& c, const std::string& k, const std::string& v) {                     \
+                c.FIELD = parse_bool(k, v);                                                   \
+            },                                                                                \
+            [](const Config& c) { return std::string(c.FIELD ? "1" : "0"); }                 \
+    }
+#define GH_STR(NAME, FIELD, SECRET)                                                           \
+    Setting {                                                                                 \
+        NAME, SECRET, [](Config& c, const std::string&, const std::string& v) { c.FIELD = v; }, \
+            [](const Config& c) { return c.FIELD; }                                           \
+    }
+
+const std::vector<Setting>& settings_table() {
+    static const std::vector<Setting> table = {
+        GH_INT("HTTPS_PORT", https_port, 1, 65535),
+        GH_INT("HTTP_PORT", http_port, 1, 65535),
+        Setting{"VAR", false,
+                [](Config& c, const std::string& k, const std::string& v) {
+                    if (v.empty()) throw ConfigError(k + ": must not be empty");
+                    c.var_dir = v;
+                },
+                [](const Config& c) { return c.var_dir; }},
+        GH_STR("HOME", home, false),
+        GH_STR("SECRET_KEY", secret_key, true),
+        Setting{"JWE_KEY", true,
+                [](Config& c, const std::string& k, const std::string& v) {
+                    auto raw = base64url_decode(v);
+                    if (!raw || raw->size() != 32)
+                        throw ConfigError(k + ": must be base64url of exactly 32 bytes");
+                    c.jwe_key = v;
+                },
+                [](const Config& c) { return c.jwe_key; }},
+        GH_BOOL("JWT_ENCRYPT", jwt_encrypt),
+        GH_STR("MEMCACHED", memcached, false),
+        GH_INT("WORKERS", workers, 1, 512),
+        GH_INT("MAX_REQUESTS", max_requests, 0, 1'000'000'000),
+        GH_INT("DRAIN_TIMEOUT", drain_timeout, 1, 3600),
+        Setting{"EMAIL_BACKEND", false,
+                [](Config& c, const std::string& k, const std::string& v) {
+                    c.email_backend = parse_choice(k, v, {"file", "smtp"});
+                },
+                [](const Config& c) { return c.email_backend; }},
+        GH_STR("SMTP_HOST", smtp_host, false),
+        GH_INT("SMTP_PORT", smtp_port, 1, 65535),
+        GH_STR("SMTP_USER", smtp_user, false),
+        GH_STR("SMTP_PASSWORD", smtp_password, true),
+        GH_BOOL("SMTP_STARTTLS", smtp_starttls),
+        Setting{"SMS_BACKEND", false,
+                [](Config& c, const std::string& k, const std::string& v) {
+                    c.sms_backend = parse_choice(k, v, {"file", "http"});
+                },
+                [](const Config& c) { return c.sms_backend; }},
+        GH_STR("SMS_URL", sms_url, false),
+        Setting{"PASSWORD_HASHER", false,
+                [](Config& c, const std::string& k, const std::string& v) {
+                    c.password_hasher = parse_choice(k, v, {"argon2id", "pbkdf2_sha256"});
+                },
+                [](const Config& c) { return c.password_hasher; }},
+        GH_INT("ARGON2_T", argon2_t, 1, 100),
+        GH_INT("ARGON2_M_KIB", argon2_m_kib, 8, 4 * 1024 * 1024),
+        GH_INT("ARGON2_P", argon2_p, 1, 64),
+        GH_INT("PBKDF2_ITERATIONS", pbkdf2_iterations, 1000, 100'000'000),
+        GH_INT("ACCESS_TTL", access_ttl, 1, 86400 * 365),
+        GH_INT("REFRESH_TTL", refresh_ttl, 1, 86400 * 3650),
+        GH_INT("SESSION_TTL", session_ttl, 60, 86400 * 3650),
+        GH_BOOL("REQUIRE_VERIFIED", require_verified),
+        GH_INT("MAX_DEVICES", max_devices, 1, 10000),
+        GH_BOOL("EXPOSE_OTP", expose_otp),
+        GH_BOOL("THROTTLE", throttle),
+        GH_INT("PASSWORD_MIN_LENGTH", password_min_length, 1, 128),
+        GH_BOOL("PASSWORD_COMPOSITION", password_composition),
+        GH_INT("REFRESH_GRACE", refresh_grace, 0, 3600),
+        GH_BOOL("TEST_HOOKS", test_hooks),
+    };
+    return table;
+}
+
+#undef GH_INT
+#undef GH_BOOL
+#undef GH_STR
+
+// Keys that are read by the scripts, not by the binary, but are still valid in gatehouse.conf.
+bool is_script_only_key(std::string_view key) {
+    return key == "GATEHOUSE_CONF" || key == "GATEHOUSE_TLS_CERT" || key == "GATEHOUSE_TLS_KEY";
+}
+
+std::string trim(std::string s) {
+    auto not_space = [](unsigned char ch) { return !std::isspace(ch); };
+    s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
+    s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
+    return s;
+}
+
+void apply(Config& config, const Settings& settings, bool reject_unknown) {
+    for (const auto& [key, value] : settings) {
+        if (!key.starts_with(kPrefix)) {
+            if (reject_unknown) throw ConfigError(key + ": not a Gatehouse setting (keys start with GATEHOUSE_)");
+            continue;
+        }
+        const std::string name = key.substr(kPrefix.size());
+        bool found = false;
+        for (const auto& s : settings_table()) {
+            if (name == s.key) {
+                s.set(config, key, value);
+                found = true;
+                break;
+            }
+        }
+        if (!found && reject_unknown && !is_script_only_key(key))
+            throw ConfigError(key + ": unknown setting");
+    }
+}
+
+std::string read_or_create_secret(const std::string& path, std::size_t bytes) {
+    std::ifstream in(path);
+    if (in) {
+        std::string value;
+        std::getline(in, value);
+        value = trim(value);
+        if (!value.empty()) return value;
+    }
+    const std::string value = base64url_encode(random_bytes(bytes));
+    const std::string tmp = path + ".tmp";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0) throw ConfigError("cannot create " + path);
+    const std::string line = value + "\n";
+    bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+    ok = ::fsync(fd) == 0 && ok;
+    ::close(fd);
+    if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) throw ConfigError("cannot write " + path);
+    return value;
+}
+
+void make_dir(const std::string& path, mode_t mode) {
+    if (::mkdir(path.c_str(), mode) != 0 && errno != EEXIST)
+        throw ConfigError("GATEHOUSE_VAR: cannot create directory " + path);
+}
+
+// <home>/build/gatehouse → <home>
+std::string default_home() {
+    char exe[4096];
+    const ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) return ".";
+    exe[n] = '\0';
+    std::string path(exe);
+    for (int up = 0; up < 2; ++up) {
+        const auto slash = path.rfind('/');
+        if (slash == std::string::npos || slash == 0) return ".";
+        path.resize(slash);
+    }
+    return path;
+}
+
+}  // namespace
+
+std::string Config::db_path() const { return var_dir + "/gatehouse.db"; }
+std::string Config::socket_path() const { return var_dir + "/run/gatehouse.sock"; }
+std::string Config::memcached_servers() const {
+    return memcached.empty() ? var_dir + "/run/memcached.sock" : memcached;
+}
+int Config::effective_workers() const {
+    if (workers > 0) return workers;
+    const unsigned cores = std::thread::hardware_concurrency();
+    return static_cast<int>(cores == 0 ? 2 : 2 * cores);
+}
+
+Settings parse_config_file(const std::string& text, const std::string& source_name) {
+    Settings out;
+    std::istringstream in(text);
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+        ++number;
+        line = trim(line);
+        if (line.empty() || line[0] == '#') continue;
+        if (line.starts_with("export ")) line = trim(line.substr(7));
+        const auto eq = line.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw ConfigError(source_name + ":" + std::to_string(number) + ": expected KEY=VALUE");
+        std::string key = trim(line.substr(0, eq));
+        std::string value = trim(line.substr(eq + 1));
+        if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+            value.back() == value.front())
+            value = value.substr(1, value.size() - 2);
+        out[key] = value;
+    }
+    return out;
+}
+
+Config make_config(const Settings& from_file, const Settings& from_env) {
+    Config config;
+    config.home = default_home();
+    apply(config, from_file, /*reject_unknown=*/true);
+    apply(config, from_env, /*reject_unknown=*/false);
+    if (config.sms_backend == "http" && config.sms_url.empty())
+        throw ConfigError("GATEHOUSE_SMS_URL: required when GATEHOUSE_SMS_BACKEND=http");
+    if (config.https_port == config.http_port)
+        throw ConfigError("GATEHOUSE_HTTP_PORT: must differ from GATEHOUSE_HTTPS_PORT");
+    return config;
+}
+
+Settings settings_from_environment() {
+    Settings out;
+    for (char** e = environ; e && *e; ++e) {
+        std::string_view entry(*e);
+        if (!entry.starts_with(kPrefix)) continue;
+        const auto eq = entry.find('=');
+        if (eq == std::string_view::npos) continue;
+        out[std::string(entry.substr(0, eq))] = std::string(entry.substr(eq + 1));
+    }
+    return out;
+}
+
+Config load_config() {
+    Settings file_settings;
+    const char* explicit_path = std::getenv("GATEHOUSE_CONF");
+    const std::string path = explicit_path ? explicit_path : "gatehouse.conf";
+    std::ifstream in(path);
+    if (in) {
+        std::stringstream text;
+        text << in.rdbuf();
+        file_settings = parse_config_file(text.str(), path);
+    } else if (explicit_path) {
+        throw ConfigError("GATEHOUSE_CONF: cannot read " + path);
+    }
+    return make_config(file_settings, settings_from_environment());
+}
+
+void ensure_secrets(Config& config) {
+    make_dir(config.var_dir, 0711);
+    make_dir(config.var_dir + "/run", 0755);
+    make_dir(config.var_dir + "/log", 0750);
+    make_dir(config.var_dir + "/mail", 0750);
+    make_dir(config.var_dir + "/sms", 0750);
+    if (config.secret_key.empty())
+        config.secret_key = read_or_create_secret(config.var_dir + "/secret.key", 48);
+    if (config.jwe_key.empty()) {
+        config.jwe_key = read_or_create_secret(config.var_dir + "/jwe.key", 32);
+        auto raw = base64url_decode(config.jwe_key);
+        if (!raw || raw->size() != 32)
+            throw ConfigError("GATEHOUSE_JWE_KEY: " + config.var_dir + "/jwe.key is not base64url of 32 bytes");
+    }
+}
+
+std::string config_as_shell(const Config& config) {
+    std::string out;
+    for (const auto& s : settings_table()) {
+        if (s.secret) continue;
+        std::string value = s.get(config);
+        std::string quoted = "'";
+        for (char ch : value) quoted += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+        quoted += "'";
+        out += "export GATEHOUSE_" + std::string(s.key) + "=" + quoted + "\n";
+    }
+    out += "export GATEHOUSE_MEMCACHED_SERVERS='" + config.memcached_servers() + "'\n";
+    out += "export GATEHOUSE_SOCKET='" + config.socket_path() + "'\n";
+    out += "export GATEHOUSE_EFFECTIVE_WORKERS='" + std::to_string(config.effective_workers()) + "'\n";
+    return out;
+}
+
+std::vector<std::string> known_config_keys() {
+    std::vector<std::string> out;
+    for (const auto& s : settings_table()) out.push_back(std::string(kPrefix) + s.key);
+    return out;
+}
+
+}  // namespace gatehouse::core

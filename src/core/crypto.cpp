@@ -1,0 +1,125 @@
+#include "gatehouse/core/crypto.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include <array>
+#include <stdexcept>
+
+namespace gatehouse::core {
+namespace {
+
+constexpr char kStd[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr char kUrl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+std::string encode(std::string_view in, const char* alphabet, bool pad) {
+    std::string out;
+    out.reserve((in.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    for (; i + 2 < in.size(); i += 3) {
+        unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
+        out += alphabet[v >> 18 & 63];
+        out += alphabet[v >> 12 & 63];
+        out += alphabet[v >> 6 & 63];
+        out += alphabet[v & 63];
+    }
+    const std::size_t rest = in.size() - i;
+    if (rest == 1) {
+        unsigned v = (unsigned char)in[i] << 16;
+        out += alphabet[v >> 18 & 63];
+        out += alphabet[v >> 12 & 63];
+        if (pad) out += "==";
+    } else if (rest == 2) {
+        unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8;
+        out += alphabet[v >> 18 & 63];
+        out += alphabet[v >> 12 & 63];
+        out += alphabet[v >> 6 & 63];
+        if (pad) out += "=";
+    }
+    return out;
+}
+
+std::optional<std::string> decode(std::string_view in, const char* alphabet, bool padding_required) {
+    std::array<int, 256> table;
+    table.fill(-1);
+    for (int i = 0; i < 64; ++i) table[(unsigned char)alphabet[i]] = i;
+    std::size_t len = in.size();
+    std::size_t pads = 0;
+    while (len > 0 && in[len - 1] == '=') { --len; ++pads; }
+    if (pads > 2) return std::nullopt;
+    if (padding_required ? (in.size() % 4 != 0) : (pads > 0 && in.size() % 4 != 0)) return std::nullopt;
+    if (len % 4 == 1) return std::nullopt;
+    std::string out;
+    out.reserve(len * 3 / 4);
+    unsigned buffer = 0;
+    int bits = 0;
+    for (std::size_t i = 0; i < len; ++i) {
+        const int v = table[(unsigned char)in[i]];
+        if (v < 0) return std::nullopt;
+        buffer = buffer << 6 | static_cast<unsigned>(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out += static_cast<char>(buffer >> bits & 0xFF);
+        }
+    }
+    // Non-canonical encodings (stray low bits) are refused so one value has one spelling.
+    if (bits > 0 && (buffer & ((1u << bits) - 1)) != 0) return std::nullopt;
+    return out;
+}
+
+}  // namespace
+
+std::string random_bytes(std::size_t count) {
+    std::string out(count, '\0');
+    if (count > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(count)) != 1)
+        throw std::runtime_error("RAND_bytes failed");
+    return out;
+}
+
+std::string random_hex(std::size_t byte_count) { return hex_encode(random_bytes(byte_count)); }
+
+std::string sha256(std::string_view data) {
+    std::string out(32, '\0');
+    unsigned int len = 0;
+    if (EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &len,
+                   EVP_sha256(), nullptr) != 1)
+        throw std::runtime_error("EVP_Digest failed");
+    return out;
+}
+
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+    std::string out(32, '\0');
+    unsigned int len = 0;
+    if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+              reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+              reinterpret_cast<unsigned char*>(out.data()), &len))
+        throw std::runtime_error("HMAC failed");
+    return out;
+}
+
+bool constant_time_equals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    if (a.empty()) return true;
+    return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string hex_encode(std::string_view bytes) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (unsigned char ch : bytes) {
+        out += digits[ch >> 4];
+        out += digits[ch & 15];
+    }
+    return out;
+}
+
+std::string base64_encode(std::string_view bytes) { return encode(bytes, kStd, true); }
+std::optional<std::string> base64_decode(std::string_view text) { return decode(text, kStd, true); }
+std::string base64url_encode(std::string_view bytes) { return encode(bytes, kUrl, false); }
+std::optional<std::string> base64url_decode(std::string_view text) { return decode(text, kUrl, false); }
+
+}  // namespace gatehouse::core

@@ -1,0 +1,216 @@
+#include "gatehouse/server/master.hpp"
+
+#include "gatehouse/server/scoreboard.hpp"
+#include "gatehouse/server/worker.hpp"
+
+#include <fcgiapp.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <map>
+#include <thread>
+
+namespace gatehouse::server {
+namespace {
+
+// Signal flags and the self-pipe: the master's only mutable globals (DESIGN.md).
+volatile sig_atomic_t master_stop_requested = 0;
+volatile sig_atomic_t master_roll_requested = 0;
+int master_wake_fd = -1;
+
+extern "C" void master_on_signal(int signal_number) {
+    const int saved = errno;
+    if (signal_number == SIGTERM || signal_number == SIGINT || signal_number == SIGQUIT) master_stop_requested = 1;
+    if (signal_number == SIGHUP) master_roll_requested = 1;
+    if (master_wake_fd >= 0) {
+        const char byte = 1;
+        [[maybe_unused]] auto n = write(master_wake_fd, &byte, 1);
+    }
+    errno = saved;
+}
+
+void master_install_signals() {
+    struct sigaction sa {};
+    sa.sa_handler = master_on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;
+    for (int s : {SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGCHLD}) sigaction(s, &sa, nullptr);
+    struct sigaction ign {};
+    ign.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &ign, nullptr);
+}
+
+std::string describe_exit(int status) {
+    if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
+    if (WIFSIGNALED(status)) {
+        const char* name = sigabbrev_np(WTERMSIG(status));
+        return std::string("killed by SIG") + (name ? name : std::to_string(WTERMSIG(status)).c_str());
+    }
+    return "stopped";
+}
+
+struct WorkerRecord {
+    int generation;
+    std::chrono::steady_clock::time_point started;
+};
+
+class Master {
+public:
+    Master(const core::Config& config, web::Templates& templates, const core::Log& log)
+        : config_(config),
+          templates_(templates),
+          log_(log),
+          workers_wanted_(config.effective_workers()),
+          scoreboard_(2 * workers_wanted_ + 2) {}
+
+    int run() {
+        if (!open_socket()) return 1;
+        int pipe_fds[2];
+        if (pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) return 1;
+        wake_read_ = pipe_fds[0];
+        master_wake_fd = pipe_fds[1];
+        master_install_signals();
+        log_.info("master started: " + std::to_string(workers_wanted_) + " workers on " + config_.socket_path());
+
+        while (true) {
+            reap();
+            if (master_stop_requested && !stopping_) begin_drain();
+            if (master_roll_requested && !stopping_) roll();
+            if (!stopping_) fill();
+            if (stopping_) {
+                if (workers_.empty()) break;
+                if (std::chrono::steady_clock::now() > drain_deadline_) {
+                    for (auto& [pid, record] : workers_) kill(pid, SIGKILL);
+                    log_.warning("drain timeout: killed the remaining workers");
+                    drain_deadline_ = std::chrono::steady_clock::time_point::max();
+                }
+            }
+            wait_for_event();
+        }
+        ::close(listen_fd_);
+        ::unlink(config_.socket_path().c_str());
+        log_.info("master stopped");
+        return 0;
+    }
+
+private:
+    bool open_socket() {
+        const std::string path = config_.socket_path();
+        ::unlink(path.c_str());
+        if (FCGX_Init() != 0) return false;
+        listen_fd_ = FCGX_OpenSocket(path.c_str(), 1024);
+        if (listen_fd_ < 0) {
+            log_.error("cannot listen on " + path);
+            return false;
+        }
+        ::chmod(path.c_str(), 0666);  // nginx's workers run as another user
+        return true;
+    }
+
+    void wait_for_event() {
+        pollfd p{wake_read_, POLLIN, 0};
+        poll(&p, 1, 250);
+        char buffer[64];
+        while (read(wake_read_, buffer, sizeof buffer) > 0) {
+        }
+    }
+
+    void spawn() {
+        const int slot = scoreboard_.free_slot();
+        if (slot < 0) return;
+        scoreboard_.slot(slot).pid = -1;  // reserved until the child writes its own pid
+        const pid_t pid = fork();
+        if (pid < 0) {
+            scoreboard_.slot(slot).pid = 0;
+            log_.error(std::string("fork failed: ") + strerror(errno));
+            return;
+        }
+        if (pid == 0) {
+            ::close(wake_read_);
+            ::close(master_wake_fd);
+            master_wake_fd = -1;
+            scoreboard_.slot(slot).pid = getpid();
+            worker_main(WorkerSetup{listen_fd_, slot, config_, templates_, scoreboard_, log_});
+        }
+        scoreboard_.slot(slot).pid = pid;
+        workers_[pid] = {generation_, std::chrono::steady_clock::now()};
+    }
+
+    int live_in_generation() const {
+        int n = 0;
+        for (const auto& [pid, record] : workers_) n += record.generation == generation_;
+        return n;
+    }
+
+    void fill() {
+        // A worker that dies within a second of starting is not restarted in a tight loop.
+        if (std::chrono::steady_clock::now() < next_spawn_allowed_) return;
+        while (live_in_generation() < workers_wanted_) spawn();
+    }
+
+    void reap() {
+        int status = 0;
+        pid_t pid;
+        while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+            auto it = workers_.find(pid);
+            if (it == workers_.end()) continue;
+            const bool crashed = !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+            const auto lived = std::chrono::steady_clock::now() - it->second.started;
+            if (crashed) {
+                log_.warning("worker " + std::to_string(pid) + " " + describe_exit(status) +
+                             (stopping_ ? "" : "; starting another"));
+                if (lived < std::chrono::seconds(1)) next_spawn_allowed_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+            } else {
+                log_.info("worker " + std::to_string(pid) + " " + describe_exit(status));
+            }
+            scoreboard_.release(pid);
+            workers_.erase(it);
+        }
+    }
+
+    void begin_drain() {
+        stopping_ = true;
+        drain_deadline_ = std::chrono::steady_clock::now() + std::chrono::seconds(config_.drain_timeout);
+        log_.info("draining " + std::to_string(workers_.size()) + " workers");
+        for (auto& [pid, record] : workers_) kill(pid, SIGTERM);
+    }
+
+    // New workers up before the old ones go.
+    void roll() {
+        master_roll_requested = 0;
+        log_.info("rolling restart");
+        templates_.reload();
+        const int old_generation = generation_++;
+        fill();
+        for (auto& [pid, record] : workers_)
+            if (record.generation == old_generation) kill(pid, SIGTERM);
+    }
+
+    const core::Config& config_;
+    web::Templates& templates_;
+    const core::Log& log_;
+    int workers_wanted_;
+    Scoreboard scoreboard_;
+    int listen_fd_ = -1;
+    int wake_read_ = -1;
+    int generation_ = 0;
+    bool stopping_ = false;
+    std::chrono::steady_clock::time_point drain_deadline_{};
+    std::chrono::steady_clock::time_point next_spawn_allowed_{};
+    std::map<pid_t, WorkerRecord> workers_;
+};
+
+}  // namespace
+
+int master_run(const core::Config& config, web::Templates& templates, const core::Log& log) {
+    Master master(config, templates, log);
+    return master.run();
+}
+
+}  // namespace gatehouse::server

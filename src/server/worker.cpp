@@ -1,0 +1,182 @@
+#include "gatehouse/server/worker.hpp"
+
+#include "gatehouse/core/clock.hpp"
+#include "gatehouse/core/crypto.hpp"
+#include "gatehouse/core/errors.hpp"
+#include "gatehouse/http/request.hpp"
+#include "gatehouse/store/cache.hpp"
+#include "gatehouse/store/database.hpp"
+#include "gatehouse/web/app.hpp"
+
+#include <fcgiapp.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <memory>
+
+namespace gatehouse::server {
+namespace {
+
+// Signal flags: the only mutable globals, as DESIGN.md allows.
+volatile sig_atomic_t worker_idle = 0;     // inside FCGX_Accept_r, nothing in flight
+volatile sig_atomic_t worker_stopping = 0; // finish this request, then exit
+
+extern "C" void worker_on_stop(int) {
+    if (worker_idle) _exit(0);  // nothing in flight: leave at once (async-signal-safe)
+    worker_stopping = 1;
+    FCGX_ShutdownPending();
+}
+
+void worker_install_signals(sigset_t& stop_signals) {
+    struct sigaction sa {};
+    sa.sa_handler = worker_on_stop;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;  // no SA_RESTART: a blocked accept wakes
+    sigaction(SIGTERM, &sa, nullptr);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGQUIT, &sa, nullptr);
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    sigaction(SIGCHLD, &dfl, nullptr);
+    sigaction(SIGHUP, &dfl, nullptr);
+    struct sigaction ign {};
+    ign.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &ign, nullptr);
+    sigaction(SIGHUP, &ign, nullptr);
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGQUIT);
+}
+
+http::Params read_params(const FCGX_Request& request) {
+    http::Params params;
+    for (char** p = request.envp; p && *p; ++p) {
+        std::string_view entry(*p);
+        const auto eq = entry.find('=');
+        if (eq == std::string_view::npos) continue;
+        params.emplace(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
+    }
+    return params;
+}
+
+std::string read_body(FCGX_Request& request, std::size_t length) {
+    std::string body(length, '\0');
+    std::size_t done = 0;
+    while (done < length) {
+        const int n = FCGX_GetStr(body.data() + done, static_cast<int>(length - done), request.in);
+        if (n <= 0) break;
+        done += static_cast<std::size_t>(n);
+    }
+    body.resize(done);
+    return body;
+}
+
+// Swallows what the client sent beyond what we read, so the FastCGI stream stays in step.
+void discard_rest(FCGX_Request& request) {
+    char buffer[8192];
+    while (FCGX_GetStr(buffer, sizeof buffer, request.in) > 0) {
+    }
+}
+
+void write_response(FCGX_Request& request, const http::Response& response, bool head) {
+    const std::string out = response.serialize(!head);
+    FCGX_PutStr(out.data(), static_cast<int>(out.size()), request.out);
+}
+
+}  // namespace
+
+[[noreturn]] void worker_main(const WorkerSetup& setup) {
+    sigset_t stop_signals;
+    worker_install_signals(stop_signals);
+    sigprocmask(SIG_BLOCK, &stop_signals, nullptr);
+
+    auto& slot = setup.scoreboard.slot(setup.slot);
+    slot.requests = 0;
+    slot.started = static_cast<std::int64_t>(std::time(nullptr));
+    slot.state = static_cast<std::uint8_t>(WorkerState::Idle);
+
+    // worker_init_child: this process's own connections.
+    std::unique_ptr<store::Database> db;
+    std::unique_ptr<store::Cache> cache;
+    try {
+        db = std::make_unique<store::Database>(setup.config.db_path());
+        cache = std::make_unique<store::Cache>(setup.config.memcached_servers());
+    } catch (const std::exception& e) {
+        setup.log.error(std::string("worker cannot start: ") + e.what());
+        _exit(1);
+    }
+    core::SystemClock clock;
+    web::Context ctx{setup.config, *db, *cache, clock, setup.log, setup.templates,
+                     [&board = setup.scoreboard] { return board.snapshot(); }};
+
+    if (FCGX_Init() != 0) {
+        setup.log.error("FCGX_Init failed");
+        _exit(1);
+    }
+    FCGX_Request request;
+    FCGX_InitRequest(&request, setup.listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
+
+    const std::uint64_t max_requests = static_cast<std::uint64_t>(setup.config.max_requests);
+    std::uint64_t served = 0;
+    while (!worker_stopping) {
+        worker_idle = 1;
+        sigprocmask(SIG_UNBLOCK, &stop_signals, nullptr);  // a pending TERM ends us here
+        const int accepted = FCGX_Accept_r(&request);
+        sigprocmask(SIG_BLOCK, &stop_signals, nullptr);   // in flight: signals wait until we are done
+        worker_idle = 0;
+        if (accepted < 0) break;
+        slot.state = static_cast<std::uint8_t>(WorkerState::Busy);
+        const auto started = std::chrono::steady_clock::now();
+
+        const http::Params params = read_params(request);
+        const bool head = params.count("REQUEST_METHOD") && params.at("REQUEST_METHOD") == "HEAD";
+        http::Response response;
+        std::string route = "-";
+        std::string method = params.count("REQUEST_METHOD") ? params.at("REQUEST_METHOD") : "?";
+        std::string request_id = params.count("REQUEST_ID") ? params.at("REQUEST_ID") : core::random_hex(8);
+        const std::string uri = params.count("REQUEST_URI") ? params.at("REQUEST_URI") : "";
+        const bool api = uri.starts_with("/api/");
+        try {
+            auto length = http::announced_body_length(params);
+            if (!length) {
+                response = web::error_response(ctx, api, length.error().status, length.error().message,
+                                               length.error().status == 413 ? "request_too_large" : "parse_error");
+            } else {
+                std::string body = read_body(request, *length);
+                auto parsed = http::parse_request(params, std::move(body));
+                if (!parsed) {
+                    response = web::error_response(ctx, api, parsed.error().status, parsed.error().message,
+                                                   parsed.error().status == 413 ? "request_too_large" : "parse_error");
+                } else {
+                    auto outcome = web::handle_request(ctx, *parsed);
+                    response = std::move(outcome.response);
+                    route = std::move(outcome.route);
+                }
+            }
+        } catch (const std::exception& e) {
+            setup.log.error(std::string("request failed: ") + e.what());
+            response = http::Response::html(500, "<!doctype html><title>500</title><h1>Server error</h1>");
+        }
+        discard_rest(request);
+        write_response(request, response, head);
+        FCGX_Finish_r(&request);  // the answer leaves before any signal is let in
+
+        const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+        char elapsed[32];
+        std::snprintf(elapsed, sizeof elapsed, "%.1fms", ms);
+        if (route == "-") route = "(unrouted)";
+        setup.log.info("req=" + request_id + " " + method + " " + route + " " + std::to_string(response.status) + " " +
+                       elapsed);
+
+        ++served;
+        slot.requests = served;
+        slot.state = static_cast<std::uint8_t>(WorkerState::Idle);
+        if (max_requests > 0 && served >= max_requests) break;  // recycled; the master starts a fresh one
+    }
+    slot.state = static_cast<std::uint8_t>(WorkerState::Draining);
+    _exit(0);
+}
+
+}  // namespace gatehouse::server

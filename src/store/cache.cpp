@@ -1,0 +1,130 @@
+#include "gatehouse/store/cache.hpp"
+
+#include "gatehouse/core/errors.hpp"
+
+#include <libmemcached/memcached.h>
+
+#include <sstream>
+#include <stdexcept>
+
+namespace gatehouse::store {
+namespace {
+
+[[noreturn]] void unavailable(memcached_st* mc, memcached_return_t rc, std::string_view what) {
+    throw core::Unavailable("memcached " + std::string(what) + ": " + memcached_strerror(mc, rc));
+}
+
+void check_key(std::string_view key) {
+    if (key.empty() || key.size() > 250) throw std::invalid_argument("memcached key length");
+    for (unsigned char ch : key)
+        if (ch <= ' ' || ch == 0x7F) throw std::invalid_argument("memcached key has a space or control byte");
+}
+
+}  // namespace
+
+Cache::Cache(const std::string& servers, int timeout_ms) {
+    mc_ = memcached_create(nullptr);
+    if (!mc_) throw std::runtime_error("memcached_create failed");
+    memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_BINARY_PROTOCOL, 1);
+    memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_DISTRIBUTION, MEMCACHED_DISTRIBUTION_CONSISTENT_KETAMA);
+    memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, static_cast<uint64_t>(timeout_ms));
+    memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, static_cast<uint64_t>(timeout_ms));
+    memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_SND_TIMEOUT, static_cast<uint64_t>(timeout_ms) * 1000);
+    memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_RCV_TIMEOUT, static_cast<uint64_t>(timeout_ms) * 1000);
+    memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, 1);
+    memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_DEAD_TIMEOUT, 1);
+    memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
+    std::stringstream list(servers);
+    std::string item;
+    int count = 0;
+    while (std::getline(list, item, ',')) {
+        if (item.empty()) continue;
+        memcached_return_t rc;
+        if (item.front() == '/') {
+            rc = memcached_server_add_unix_socket(mc_, item.c_str());
+        } else {
+            const auto colon = item.rfind(':');
+            std::string host = colon == std::string::npos ? item : item.substr(0, colon);
+            in_port_t port = 11211;
+            if (colon != std::string::npos) {
+                try {
+                    port = static_cast<in_port_t>(std::stoi(item.substr(colon + 1)));
+                } catch (...) {
+                    memcached_free(mc_);
+                    throw std::invalid_argument("GATEHOUSE_MEMCACHED: bad port in '" + item + "'");
+                }
+            }
+            rc = memcached_server_add(mc_, host.c_str(), port);
+        }
+        if (rc != MEMCACHED_SUCCESS) {
+            memcached_free(mc_);
+            throw std::invalid_argument("GATEHOUSE_MEMCACHED: cannot use server '" + item + "'");
+        }
+        ++count;
+    }
+    if (count == 0) {
+        memcached_free(mc_);
+        throw std::invalid_argument("GATEHOUSE_MEMCACHED: no server given");
+    }
+}
+
+Cache::~Cache() { memcached_free(mc_); }
+
+std::optional<std::string> Cache::get(std::string_view key) {
+    check_key(key);
+    size_t length = 0;
+    uint32_t flags = 0;
+    memcached_return_t rc;
+    char* value = memcached_get(mc_, key.data(), key.size(), &length, &flags, &rc);
+    if (value) {
+        std::string out(value, length);
+        free(value);  // libmemcached hands back malloc'd memory
+        return out;
+    }
+    if (rc == MEMCACHED_NOTFOUND || rc == MEMCACHED_SUCCESS) return std::nullopt;
+    unavailable(mc_, rc, "get");
+}
+
+void Cache::set(std::string_view key, std::string_view value, std::int64_t ttl_seconds) {
+    check_key(key);
+    memcached_return_t rc = memcached_set(mc_, key.data(), key.size(), value.data(), value.size(),
+                                          static_cast<time_t>(ttl_seconds), 0);
+    if (rc != MEMCACHED_SUCCESS) unavailable(mc_, rc, "set");
+}
+
+bool Cache::add(std::string_view key, std::string_view value, std::int64_t ttl_seconds) {
+    check_key(key);
+    memcached_return_t rc = memcached_add(mc_, key.data(), key.size(), value.data(), value.size(),
+                                          static_cast<time_t>(ttl_seconds), 0);
+    if (rc == MEMCACHED_SUCCESS) return true;
+    if (rc == MEMCACHED_NOTSTORED || rc == MEMCACHED_DATA_EXISTS) return false;
+    unavailable(mc_, rc, "add");
+}
+
+bool Cache::remove(std::string_view key) {
+    check_key(key);
+    memcached_return_t rc = memcached_delete(mc_, key.data(), key.size(), 0);
+    if (rc == MEMCACHED_SUCCESS) return true;
+    if (rc == MEMCACHED_NOTFOUND) return false;
+    unavailable(mc_, rc, "delete");
+}
+
+std::uint64_t Cache::increment(std::string_view key, std::uint64_t by, std::int64_t ttl_seconds) {
+    check_key(key);
+    uint64_t value = 0;
+    memcached_return_t rc = memcached_increment_with_initial(mc_, key.data(), key.size(), by, by,
+                                                             static_cast<time_t>(ttl_seconds), &value);
+    if (rc != MEMCACHED_SUCCESS) unavailable(mc_, rc, "increment");
+    return value;
+}
+
+bool Cache::ping() {
+    try {
+        get("gatehouse:healthz");
+        return true;
+    } catch (const core::Unavailable&) {
+        return false;
+    }
+}
+
+}  // namespace gatehouse::store

@@ -1,0 +1,84 @@
+#include "gatehouse/store/users.hpp"
+
+namespace gatehouse::store {
+namespace {
+
+constexpr std::string_view kColumns =
+    "id, email, name, first_name, last_name, phone, date_of_birth, gender, password, "
+    "is_active, is_staff, is_superuser, is_verified, date_joined, last_login";
+
+User read_user(const Statement& row) {
+    User u;
+    u.id = row.column_int(0);
+    u.email = row.column_optional_text(1);
+    u.name = row.column_optional_text(2);
+    u.first_name = row.column_text(3);
+    u.last_name = row.column_text(4);
+    u.phone = row.column_optional_text(5);
+    u.date_of_birth = row.column_optional_text(6);
+    u.gender = row.column_optional_text(7);
+    u.password_hash = row.column_text(8);
+    u.is_active = row.column_int(9) != 0;
+    u.is_staff = row.column_int(10) != 0;
+    u.is_superuser = row.column_int(11) != 0;
+    u.is_verified = row.column_int(12) != 0;
+    u.date_joined = row.column_text(13);
+    u.last_login = row.column_optional_text(14);
+    return u;
+}
+
+std::optional<User> first_user(Query& q) {
+    if (!q.step()) return std::nullopt;
+    return read_user(q.row());
+}
+
+}  // namespace
+
+std::int64_t UserStore::insert(const User& u) {
+    auto q = db_.query(
+        "INSERT INTO users (email, name, first_name, last_name, phone, date_of_birth, gender, password,"
+        " is_active, is_staff, is_superuser, is_verified, date_joined, last_login)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    q.bind(1, u.email).bind(2, u.name).bind(3, u.first_name).bind(4, u.last_name).bind(5, u.phone);
+    q.bind(6, u.date_of_birth).bind(7, u.gender).bind(8, u.password_hash).bind(9, u.is_active);
+    q.bind(10, u.is_staff).bind(11, u.is_superuser).bind(12, u.is_verified).bind(13, u.date_joined);
+    q.bind(14, u.last_login);
+    q.run();
+    return db_.last_insert_id();
+}
+
+std::optional<User> UserStore::find_by_id(std::int64_t id) {
+    static const std::string sql = "SELECT " + std::string(kColumns) + " FROM users WHERE id = ?";
+    auto q = db_.query(sql);
+    q.bind(1, id);
+    return first_user(q);
+}
+
+std::optional<User> UserStore::find_by_email(std::string_view email) {
+    static const std::string sql = "SELECT " + std::string(kColumns) + " FROM users WHERE email = ?";
+    auto q = db_.query(sql);
+    q.bind(1, email);
+    return first_user(q);
+}
+
+void UserStore::set_password_hash(std::int64_t id, std::string_view hash) {
+    db_.query("UPDATE users SET password = ? WHERE id = ?").bind(1, hash).bind(2, id).run();
+}
+
+void UserStore::set_flags(std::int64_t id, bool is_active, bool is_staff, bool is_superuser, bool is_verified) {
+    db_.query("UPDATE users SET is_active = ?, is_staff = ?, is_superuser = ?, is_verified = ? WHERE id = ?")
+        .bind(1, is_active)
+        .bind(2, is_staff)
+        .bind(3, is_superuser)
+        .bind(4, is_verified)
+        .bind(5, id)
+        .run();
+}
+
+std::int64_t UserStore::count() {
+    auto q = db_.query("SELECT count(*) FROM users");
+    q.step();
+    return q.row().column_int(0);
+}
+
+}  // namespace gatehouse::store

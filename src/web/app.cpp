@@ -1,0 +1,98 @@
+#include "gatehouse/web/app.hpp"
+
+#include "gatehouse/core/errors.hpp"
+#include "gatehouse/http/router.hpp"
+#include "gatehouse/web/handlers.hpp"
+#include "gatehouse/web/render.hpp"
+
+namespace gatehouse::web {
+namespace {
+
+struct Route {
+    std::vector<std::string> methods;
+    const char* pattern;
+    Handler handler;
+};
+
+// The whole site, in one table a reader can scan.
+const std::vector<Route>& routes() {
+    static const std::vector<Route> table = {
+        {{"GET"}, "/", home_page},
+        {{"GET"}, "/healthz", healthz},
+        {{"GET"}, "/status", worker_status},
+        {{"GET"}, "/__test__/sleep", test_sleep},
+    };
+    return table;
+}
+
+const http::Router& router() {
+    static const http::Router r = [] {
+        http::Router built;
+        const auto& table = routes();
+        for (std::size_t i = 0; i < table.size(); ++i) built.add(table[i].methods, table[i].pattern, static_cast<int>(i));
+        return built;
+    }();
+    return r;
+}
+
+}  // namespace
+
+http::Response error_response(const Context& ctx, bool api, int status, const std::string& detail,
+                              const std::string& code) {
+    http::Response response;
+    if (api) {
+        response = http::Response::json(status, {{"detail", detail}, {"code", code}});
+    } else {
+        ctemplate::TemplateDictionary dict("error");
+        dict.SetIntValue("STATUS", status);
+        dict.SetValue("REASON", std::string(http::reason_phrase(status)));
+        dict.SetValue("MESSAGE", detail);
+        response = render_page(ctx, status, std::string(http::reason_phrase(status)), "errors/error.html", dict);
+    }
+    if (status == 503 || status == 429) response.set_header("Retry-After", "5");
+    return response;
+}
+
+Outcome handle_request(Context& ctx, http::Request& request) {
+    const bool api = request.is_api();
+    const auto match = router().match(request.method, request.path);
+    switch (match.kind) {
+        case http::RouteMatch::Kind::NotFound:
+            return {error_response(ctx, api, 404, "Not found.", "not_found"), "-"};
+        case http::RouteMatch::Kind::AddSlash: {
+            std::string location = request.path + "/";
+            if (!request.query_string.empty()) location += "?" + request.query_string;
+            return {http::Response::redirect(location, 301), "-"};
+        }
+        case http::RouteMatch::Kind::MethodNotAllowed: {
+            auto response = error_response(ctx, api, 405, "Method \"" + request.method + "\" not allowed.",
+                                           "method_not_allowed");
+            response.set_header("Allow", match.allowed);
+            return {std::move(response), "-"};
+        }
+        case http::RouteMatch::Kind::Found:
+            break;
+    }
+    const auto& route = routes()[static_cast<std::size_t>(match.route)];
+    request.path_params = match.params;
+    try {
+        return {route.handler(ctx, request), route.pattern};
+    } catch (const core::Unavailable& e) {
+        ctx.log.error(std::string("unavailable: ") + e.what());
+        return {error_response(ctx, api, 503,
+                               "The service is temporarily unavailable. Please try again in a few seconds.",
+                               "service_unavailable"),
+                route.pattern};
+    } catch (const std::exception& e) {
+        ctx.log.error(std::string("unexpected error in ") + route.pattern + ": " + e.what());
+        return {error_response(ctx, api, 500, "Something went wrong on our side.", "server_error"), route.pattern};
+    }
+}
+
+std::vector<std::pair<std::string, std::vector<std::string>>> route_table() {
+    std::vector<std::pair<std::string, std::vector<std::string>>> out;
+    for (const auto& r : routes()) out.emplace_back(r.pattern, r.methods);
+    return out;
+}
+
+}  // namespace gatehouse::web

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs each Boost.Test binary given, then prints one closing line "N passed, N failed" (test cases).
+set -uo pipefail
+passed=0 failed=0 status=0
+for suite in "$@"; do
+    echo "== $suite"
+    report=$(mktemp)
+    "$suite" --log_level=test_suite --report_level=detailed --report_sink="$report" --color_output=no
+    rc=$?
+    cat "$report"
+    p=$(grep -oE '[0-9]+ test cases? passed' "$report" | head -1 | grep -oE '^[0-9]+')
+    f=$(grep -oE '[0-9]+ test cases? failed' "$report" | head -1 | grep -oE '^[0-9]+')
+    a=$(grep -oE '[0-9]+ test cases? aborted' "$report" | head -1 | grep -oE '^[0-9]+')
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + ${f:-0} + ${a:-0}))
+    rm -f "$report"
+    if [ $rc -ne 0 ]; then
+        status=1
+        [ -z "$f$a" ] && failed=$((failed + 1))  # crashed before reporting
+    fi
+done
+echo "$passed passed, $failed failed"
+exit $status
