@@ -6,14 +6,17 @@ MAKEFLAGS += -j$(shell nproc)
 BUILD    ?= build
 CXX      ?= g++
 CXXFLAGS ?= -O2 -g
-CXXFLAGS += -std=c++2b -Wall -Wextra -Werror -Iinclude -MMD -MP -DBOOST_TEST_DYN_LINK
-LDLIBS   := -lfcgi -lcgicc -lctemplate -lmemcached -lsqlite3 -lsodium -lssl -lcrypto -lpthread
+# GMime (MIME mail for the mailer) via pkg-config; deferred (=) so `make deps` can install it first.
+GMIME_CFLAGS = $(shell pkg-config --cflags gmime-3.0)
+GMIME_LIBS   = $(shell pkg-config --libs gmime-3.0)
+CXXFLAGS += -std=c++2b -Wall -Wextra -Werror -Iinclude -MMD -MP -DBOOST_TEST_DYN_LINK $(GMIME_CFLAGS)
+LDLIBS    = -lcjose -lphonenumber -lfcgi -lcgicc -lctemplate -lmemcached -lsqlite3 -lsodium -lssl -lcrypto -lpthread -lcurl $(GMIME_LIBS)
 
 # Debian packages the build, the stack and the tests need (`make deps` installs the missing ones as root).
 PACKAGES := g++ make pkg-config openssl ca-certificates procps \
             libfcgi-dev libcgicc-dev libssl-dev libsodium-dev libcjose-dev libphonenumber-dev \
             libsqlite3-dev sqlite3 libmemcached-dev libctemplate-dev nlohmann-json3-dev \
-            libcurl4-openssl-dev libboost-test-dev nginx memcached wrk
+            libcurl4-openssl-dev libgmime-3.0-dev libboost-test-dev nginx memcached wrk curl
 
 LIB_SRC   := $(filter-out src/main.cpp,$(wildcard src/*/*.cpp))
 LIB_OBJ   := $(LIB_SRC:%.cpp=$(BUILD)/%.o)

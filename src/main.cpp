@@ -1,5 +1,6 @@
 // The `gatehouse` command: serve, migrate, createsuperuser, changepassword, users, config, version.
 #include "gatehouse/accounts/password_hasher.hpp"
+#include "gatehouse/accounts/password_policy.hpp"
 #include "gatehouse/core/clock.hpp"
 #include "gatehouse/core/config.hpp"
 #include "gatehouse/core/log.hpp"
@@ -7,7 +8,7 @@
 #include "gatehouse/store/database.hpp"
 #include "gatehouse/store/migrations.hpp"
 #include "gatehouse/store/users.hpp"
-#include "gatehouse/web/templates.hpp"
+#include "gatehouse/core/templates.hpp"
 
 #include <termios.h>
 #include <unistd.h>
@@ -78,11 +79,14 @@ std::string read_new_password() {
     return first;
 }
 
-std::string password_problem(const core::Config& config, const std::string& password) {
-    if (password.size() < static_cast<std::size_t>(config.password_min_length))
-        return "the password must be at least " + std::to_string(config.password_min_length) + " characters";
-    if (password.size() > 4096) return "the password is too long";
-    return {};
+// The same rules as signup (API.md §2); every broken one, one per line.
+std::string password_problem(const core::Config& config, const std::string& password, const std::string& email,
+                             const std::string& name) {
+    accounts::PasswordPolicy policy({config.password_min_length, config.password_composition},
+                                    config.home + "/db/common-passwords.txt");
+    std::string out;
+    for (const auto& message : policy.check(password, email, name)) out += (out.empty() ? "" : "\n") + message;
+    return out;
 }
 
 accounts::PasswordHasher make_hasher(const core::Config& c) {
@@ -110,7 +114,7 @@ int create_superuser(const core::Config& config, const std::vector<std::string>&
     for (std::size_t i = at; i < email.size(); ++i) email[i] = static_cast<char>(std::tolower(email[i]));
     const std::string password = read_new_password();
     if (password.empty()) return 2;
-    if (auto problem = password_problem(config, password); !problem.empty()) {
+    if (auto problem = password_problem(config, password, email, name); !problem.empty()) {
         std::cerr << "error: " << problem << "\n";
         return 2;
     }
@@ -145,7 +149,7 @@ int change_password(const core::Config& config, const std::vector<std::string>& 
     }
     const std::string password = read_new_password();
     if (password.empty()) return 2;
-    if (auto problem = password_problem(config, password); !problem.empty()) {
+    if (auto problem = password_problem(config, password, email, user->name.value_or("")); !problem.empty()) {
         std::cerr << "error: " << problem << "\n";
         return 2;
     }
@@ -174,8 +178,10 @@ int users_command(const core::Config& config, const std::vector<std::string>& ar
 int serve(core::Config& config) {
     core::Log log(STDERR_FILENO);
     migrate(config, true);
-    web::Templates templates(config.home + "/templates");
-    return server::master_run(config, templates, log);
+    core::Templates templates(config.home + "/templates");
+    accounts::PasswordPolicy policy({config.password_min_length, config.password_composition},
+                                    config.home + "/db/common-passwords.txt");
+    return server::master_run(config, templates, policy, log);
 }
 
 }  // namespace

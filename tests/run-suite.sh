@@ -8,9 +8,10 @@ for suite in "$@"; do
     "$suite" --log_level=test_suite --report_level=detailed --report_sink="$report" --color_output=no
     rc=$?
     cat "$report"
-    p=$(grep -oE '[0-9]+ test cases? passed' "$report" | head -1 | grep -oE '^[0-9]+')
-    f=$(grep -oE '[0-9]+ test cases? failed' "$report" | head -1 | grep -oE '^[0-9]+')
-    a=$(grep -oE '[0-9]+ test cases? aborted' "$report" | head -1 | grep -oE '^[0-9]+')
+    # The module's own totals: the first "N test case(s) out of M passed|failed|aborted" lines.
+    p=$(grep -oE '[0-9]+ test cases? out of [0-9]+ passed' "$report" | head -1 | grep -oE '^[0-9]+')
+    f=$(grep -oE '[0-9]+ test cases? out of [0-9]+ failed' "$report" | head -1 | grep -oE '^[0-9]+')
+    a=$(grep -oE '[0-9]+ test cases? out of [0-9]+ aborted' "$report" | head -1 | grep -oE '^[0-9]+')
     passed=$((passed + ${p:-0}))
     failed=$((failed + ${f:-0} + ${a:-0}))
     rm -f "$report"

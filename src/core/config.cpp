@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
@@ -98,7 +99,7 @@ const std::vector<Setting>& settings_table() {
                 [](const Config& c) { return c.jwe_key; }},
         GH_BOOL("JWT_ENCRYPT", jwt_encrypt),
         GH_STR("MEMCACHED", memcached, false),
-        GH_INT("WORKERS", workers, 1, 512),
+        GH_INT("WORKERS", workers, 0, 512),  // 0: 2 × cores (what `config` prints by default)
         GH_INT("MAX_REQUESTS", max_requests, 0, 1'000'000'000),
         GH_INT("DRAIN_TIMEOUT", drain_timeout, 1, 3600),
         Setting{"EMAIL_BACKEND", false,
@@ -106,6 +107,14 @@ const std::vector<Setting>& settings_table() {
                     c.email_backend = parse_choice(k, v, {"file", "smtp"});
                 },
                 [](const Config& c) { return c.email_backend; }},
+        Setting{"EMAIL_FROM", false,
+                [](Config& c, const std::string& k, const std::string& v) {
+                    const bool control = std::any_of(v.begin(), v.end(), [](unsigned char ch) { return ch < 0x20 || ch == 0x7f; });
+                    if (v.find('@') == std::string::npos || control)
+                        throw ConfigError(k + ": expected an address such as 'Gatehouse <noreply@example.com>', got '" + v + "'");
+                    c.email_from = v;
+                },
+                [](const Config& c) { return c.email_from; }},
         GH_STR("SMTP_HOST", smtp_host, false),
         GH_INT("SMTP_PORT", smtp_port, 1, 65535),
         GH_STR("SMTP_USER", smtp_user, false),
@@ -189,6 +198,7 @@ std::string read_or_create_secret(const std::string& path, std::size_t bytes) {
     const std::string tmp = path + ".tmp";
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd < 0) throw ConfigError("cannot create " + path);
+    ::fchmod(fd, 0600);  // a leftover temp file keeps its old mode through O_CREAT
     const std::string line = value + "\n";
     bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
     ok = ::fsync(fd) == 0 && ok;

@@ -207,7 +207,12 @@ std::expected<Request, RequestError> parse_request(const Params& params, std::st
 
     if (!well_formed_urlencoded(req.query_string))
         return std::unexpected(RequestError{400, "Malformed query string."});
-    if (auto r = parse_form(params, "GET", {}, req.query); !r) return std::unexpected(r.error());
+    {
+        // cgicc reads QUERY_STRING: give it the query just checked, the one from REQUEST_URI.
+        Params query_params = params;
+        query_params["QUERY_STRING"] = req.query_string;
+        if (auto r = parse_form(query_params, "GET", {}, req.query); !r) return std::unexpected(r.error());
+    }
 
     // Cookies: cgicc splits the header; a value we cannot read is left out, as browsers and Django do.
     {

@@ -1,5 +1,6 @@
 #include "gatehouse/server/master.hpp"
 
+#include "gatehouse/server/mailer.hpp"
 #include "gatehouse/server/scoreboard.hpp"
 #include "gatehouse/server/worker.hpp"
 
@@ -62,9 +63,11 @@ struct WorkerRecord {
 
 class Master {
 public:
-    Master(const core::Config& config, web::Templates& templates, const core::Log& log)
+    Master(const core::Config& config, core::Templates& templates, const accounts::PasswordPolicy& policy,
+           const core::Log& log)
         : config_(config),
           templates_(templates),
+          policy_(policy),
           log_(log),
           workers_wanted_(config.effective_workers()),
           scoreboard_(2 * workers_wanted_ + 2) {}
@@ -82,11 +85,15 @@ public:
             reap();
             if (master_stop_requested && !stopping_) begin_drain();
             if (master_roll_requested && !stopping_) roll();
-            if (!stopping_) fill();
+            if (!stopping_) {
+                fill();
+                keep_mailer();
+            }
             if (stopping_) {
-                if (workers_.empty()) break;
+                if (workers_.empty() && mailer_pid_ <= 0) break;
                 if (std::chrono::steady_clock::now() > drain_deadline_) {
                     for (auto& [pid, record] : workers_) kill(pid, SIGKILL);
+                    if (mailer_pid_ > 0) kill(mailer_pid_, SIGKILL);
                     log_.warning("drain timeout: killed the remaining workers");
                     drain_deadline_ = std::chrono::steady_clock::time_point::max();
                 }
@@ -136,10 +143,33 @@ private:
             ::close(master_wake_fd);
             master_wake_fd = -1;
             scoreboard_.slot(slot).pid = getpid();
-            worker_main(WorkerSetup{listen_fd_, slot, config_, templates_, scoreboard_, log_});
+            worker_main(WorkerSetup{listen_fd_, slot, config_, templates_, policy_, scoreboard_, log_});
         }
         scoreboard_.slot(slot).pid = pid;
         workers_[pid] = {generation_, std::chrono::steady_clock::now()};
+    }
+
+    // The mailer: one process delivering the outbox, started with the workers and kept alive.
+    void spawn_mailer() {
+        const pid_t pid = fork();
+        if (pid < 0) {
+            log_.error(std::string("fork of the mailer failed: ") + strerror(errno));
+            return;
+        }
+        if (pid == 0) {
+            ::close(wake_read_);
+            ::close(master_wake_fd);
+            master_wake_fd = -1;
+            ::close(listen_fd_);  // it serves no request
+            mailer_main(config_, log_);
+        }
+        mailer_pid_ = pid;
+        mailer_started_ = std::chrono::steady_clock::now();
+    }
+
+    void keep_mailer() {
+        if (mailer_pid_ > 0 || std::chrono::steady_clock::now() < next_mailer_allowed_) return;
+        spawn_mailer();
     }
 
     int live_in_generation() const {
@@ -158,6 +188,10 @@ private:
         int status = 0;
         pid_t pid;
         while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+            if (pid == mailer_pid_) {
+                reap_mailer(status);
+                continue;
+            }
             auto it = workers_.find(pid);
             if (it == workers_.end()) continue;
             const bool crashed = !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -174,11 +208,26 @@ private:
         }
     }
 
+    void reap_mailer(int status) {
+        const bool crashed = !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        const std::string what = "mailer " + std::to_string(mailer_pid_) + " " + describe_exit(status);
+        if (stopping_) {
+            log_.write(crashed ? core::LogLevel::Warning : core::LogLevel::Info, what);
+        } else {
+            log_.warning(what + "; starting another");
+            // One that dies at once (database missing, say) is restarted every few seconds, not in a loop.
+            if (std::chrono::steady_clock::now() - mailer_started_ < std::chrono::seconds(5))
+                next_mailer_allowed_ = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        }
+        mailer_pid_ = 0;
+    }
+
     void begin_drain() {
         stopping_ = true;
         drain_deadline_ = std::chrono::steady_clock::now() + std::chrono::seconds(config_.drain_timeout);
         log_.info("draining " + std::to_string(workers_.size()) + " workers");
         for (auto& [pid, record] : workers_) kill(pid, SIGTERM);
+        if (mailer_pid_ > 0) kill(mailer_pid_, SIGTERM);  // it finishes the message in hand
     }
 
     // New workers up before the old ones go.
@@ -193,7 +242,8 @@ private:
     }
 
     const core::Config& config_;
-    web::Templates& templates_;
+    core::Templates& templates_;
+    const accounts::PasswordPolicy& policy_;
     const core::Log& log_;
     int workers_wanted_;
     Scoreboard scoreboard_;
@@ -204,12 +254,16 @@ private:
     std::chrono::steady_clock::time_point drain_deadline_{};
     std::chrono::steady_clock::time_point next_spawn_allowed_{};
     std::map<pid_t, WorkerRecord> workers_;
+    pid_t mailer_pid_ = 0;
+    std::chrono::steady_clock::time_point mailer_started_{};
+    std::chrono::steady_clock::time_point next_mailer_allowed_{};
 };
 
 }  // namespace
 
-int master_run(const core::Config& config, web::Templates& templates, const core::Log& log) {
-    Master master(config, templates, log);
+int master_run(const core::Config& config, core::Templates& templates, const accounts::PasswordPolicy& policy,
+               const core::Log& log) {
+    Master master(config, templates, policy, log);
     return master.run();
 }
 

@@ -1,5 +1,6 @@
 #include "gatehouse/server/worker.hpp"
 
+#include "gatehouse/accounts/services.hpp"
 #include "gatehouse/core/clock.hpp"
 #include "gatehouse/core/crypto.hpp"
 #include "gatehouse/core/errors.hpp"
@@ -9,24 +10,24 @@
 #include "gatehouse/web/app.hpp"
 
 #include <fcgiapp.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <memory>
 
 namespace gatehouse::server {
 namespace {
 
-// Signal flags: the only mutable globals, as DESIGN.md allows.
-volatile sig_atomic_t worker_idle = 0;     // inside FCGX_Accept_r, nothing in flight
+// Signal flag: the only mutable global, as DESIGN.md allows.
 volatile sig_atomic_t worker_stopping = 0; // finish this request, then exit
 
-extern "C" void worker_on_stop(int) {
-    if (worker_idle) _exit(0);  // nothing in flight: leave at once (async-signal-safe)
-    worker_stopping = 1;
-    FCGX_ShutdownPending();
-}
+// The stop signals are blocked except inside the ppoll that waits for a connection, so this runs
+// only there, with no request in flight; the loop then ends.
+extern "C" void worker_on_stop(int) { worker_stopping = 1; }
 
 void worker_install_signals(sigset_t& stop_signals) {
     struct sigaction sa {};
@@ -108,7 +109,8 @@ void write_response(FCGX_Request& request, const http::Response& response, bool 
         _exit(1);
     }
     core::SystemClock clock;
-    web::Context ctx{setup.config, *db, *cache, clock, setup.log, setup.templates,
+    accounts::Services services(setup.config, *db, *cache, clock, setup.log, setup.templates, setup.policy);
+    web::Context ctx{setup.config, services, clock, setup.log, setup.templates,
                      [&board = setup.scoreboard] { return board.snapshot(); }};
 
     if (FCGX_Init() != 0) {
@@ -120,12 +122,24 @@ void write_response(FCGX_Request& request, const http::Response& response, bool 
 
     const std::uint64_t max_requests = static_cast<std::uint64_t>(setup.config.max_requests);
     std::uint64_t served = 0;
-    while (!worker_stopping) {
-        worker_idle = 1;
-        sigprocmask(SIG_UNBLOCK, &stop_signals, nullptr);  // a pending TERM ends us here
+    // Wait for a connection with the stop signals let in (ppoll unblocks them atomically, so a TERM
+    // that came during the last request ends us here), then take it with them blocked: a TERM can no
+    // longer land between accept() and the answer and drop a request nginx already handed over (a
+    // 502 during a SIGHUP roll). The listening socket is non-blocking, so when another worker took
+    // the connection first, FCGX_Accept_r comes back at once with EAGAIN instead of waiting.
+    ::fcntl(setup.listen_fd, F_SETFL, ::fcntl(setup.listen_fd, F_GETFL) | O_NONBLOCK);
+    sigset_t wait_mask;  // our mask with the stop signals let in
+    sigprocmask(SIG_BLOCK, nullptr, &wait_mask);
+    sigdelset(&wait_mask, SIGTERM);
+    sigdelset(&wait_mask, SIGINT);
+    sigdelset(&wait_mask, SIGQUIT);
+    while (true) {
+        pollfd listener{setup.listen_fd, POLLIN, 0};
+        const int ready = ppoll(&listener, 1, nullptr, &wait_mask);
+        if (worker_stopping) break;
+        if (ready <= 0) continue;
         const int accepted = FCGX_Accept_r(&request);
-        sigprocmask(SIG_BLOCK, &stop_signals, nullptr);   // in flight: signals wait until we are done
-        worker_idle = 0;
+        if (accepted == -EAGAIN || accepted == -EWOULDBLOCK) continue;  // another worker took it
         if (accepted < 0) break;
         slot.state = static_cast<std::uint8_t>(WorkerState::Busy);
         const auto started = std::chrono::steady_clock::now();

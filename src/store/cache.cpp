@@ -112,8 +112,14 @@ bool Cache::remove(std::string_view key) {
 std::uint64_t Cache::increment(std::string_view key, std::uint64_t by, std::int64_t ttl_seconds) {
     check_key(key);
     uint64_t value = 0;
-    memcached_return_t rc = memcached_increment_with_initial(mc_, key.data(), key.size(), by, by,
-                                                             static_cast<time_t>(ttl_seconds), &value);
+    memcached_return_t rc = MEMCACHED_SUCCESS;
+    // Two workers creating the same counter at once: one stores it, the other is told NOT_STORED
+    // and simply increments the counter that now exists.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        rc = memcached_increment_with_initial(mc_, key.data(), key.size(), by, by, static_cast<time_t>(ttl_seconds),
+                                              &value);
+        if (rc != MEMCACHED_NOTSTORED && rc != MEMCACHED_DATA_EXISTS) break;
+    }
     if (rc != MEMCACHED_SUCCESS) unavailable(mc_, rc, "increment");
     return value;
 }

@@ -61,6 +61,43 @@ std::optional<User> UserStore::find_by_email(std::string_view email) {
     return first_user(q);
 }
 
+std::optional<User> UserStore::find_by_name(std::string_view name) {
+    static const std::string sql = "SELECT " + std::string(kColumns) + " FROM users WHERE name = ?";
+    auto q = db_.query(sql);
+    q.bind(1, name);
+    return first_user(q);
+}
+
+std::optional<User> UserStore::find_by_phone(std::string_view phone) {
+    static const std::string sql = "SELECT " + std::string(kColumns) + " FROM users WHERE phone = ?";
+    auto q = db_.query(sql);
+    q.bind(1, phone);
+    return first_user(q);
+}
+
+void UserStore::set_verified(std::int64_t id) {
+    db_.query("UPDATE users SET is_verified = 1 WHERE id = ?").bind(1, id).run();
+}
+
+void UserStore::set_last_login(std::int64_t id, std::string_view when) {
+    db_.query("UPDATE users SET last_login = ? WHERE id = ?").bind(1, when).bind(2, id).run();
+}
+
+void UserStore::update_profile(const User& u) {
+    db_.query(
+           "UPDATE users SET name = ?, first_name = ?, last_name = ?, phone = ?, date_of_birth = ?, gender = ?,"
+           " is_verified = ? WHERE id = ?")
+        .bind(1, u.name)
+        .bind(2, u.first_name)
+        .bind(3, u.last_name)
+        .bind(4, u.phone)
+        .bind(5, u.date_of_birth)
+        .bind(6, u.gender)
+        .bind(7, u.is_verified)
+        .bind(8, u.id)
+        .run();
+}
+
 void UserStore::set_password_hash(std::int64_t id, std::string_view hash) {
     db_.query("UPDATE users SET password = ? WHERE id = ?").bind(1, hash).bind(2, id).run();
 }

@@ -18,6 +18,16 @@ struct Route {
 const std::vector<Route>& routes() {
     static const std::vector<Route> table = {
         {{"GET"}, "/", home_page},
+        {{"GET", "POST"}, "/accounts/signup/", signup_page},
+        {{"GET", "POST"}, "/accounts/login/", login_page},
+        {{"GET", "POST"}, "/accounts/logout/", logout_page},
+        {{"GET", "POST"}, "/accounts/password/change/", password_change_page},
+        {{"GET", "POST"}, "/accounts/password/reset/", password_reset_page},
+        {{"GET", "POST"}, "/accounts/password/reset/<token>/", password_reset_confirm_page},
+        {{"GET", "POST"}, "/accounts/verify/", verify_page},
+        {{"GET"}, "/accounts/verify/<token>/", verify_link_page},
+        {{"GET", "POST"}, "/accounts/profile/", profile_page},
+        {{"GET", "POST"}, "/accounts/devices/", devices_page},
         {{"GET"}, "/healthz", healthz},
         {{"GET"}, "/status", worker_status},
         {{"GET"}, "/__test__/sleep", test_sleep},

@@ -1,12 +1,12 @@
+#include "gatehouse/web/browser.hpp"
 #include "gatehouse/web/handlers.hpp"
-#include "gatehouse/web/render.hpp"
 
 namespace gatehouse::web {
 
-http::Response home_page(Context& ctx, http::Request&) {
+http::Response home_page(Context& ctx, http::Request& req) {
+    auto browser = load_browser(ctx, req);
     ctemplate::TemplateDictionary dict("home");
-    dict.ShowSection("ANONYMOUS");
-    return render_page(ctx, 200, "Gatehouse", "home.html", dict);
+    return browser_page(ctx, browser, 200, "Home", "home.html", dict);
 }
 
 }  // namespace gatehouse::web

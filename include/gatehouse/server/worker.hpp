@@ -1,10 +1,11 @@
 #pragma once
 // A worker: one FCGX_Accept_r loop on the shared socket, one request at a time (like PHP-FPM's
 // children). It opens its own SQLite connection and memcached handle after the fork.
+#include "gatehouse/accounts/password_policy.hpp"
 #include "gatehouse/core/config.hpp"
 #include "gatehouse/core/log.hpp"
 #include "gatehouse/server/scoreboard.hpp"
-#include "gatehouse/web/templates.hpp"
+#include "gatehouse/core/templates.hpp"
 
 namespace gatehouse::server {
 
@@ -12,7 +13,8 @@ struct WorkerSetup {
     int listen_fd;
     int slot;  // this worker's scoreboard slot
     const core::Config& config;
-    const web::Templates& templates;
+    const core::Templates& templates;
+    const accounts::PasswordPolicy& policy;
     Scoreboard& scoreboard;
     const core::Log& log;
 };

@@ -34,7 +34,13 @@ public:
     std::int64_t insert(const User& user);
     std::optional<User> find_by_id(std::int64_t id);
     std::optional<User> find_by_email(std::string_view email);  // ignoring case
+    std::optional<User> find_by_name(std::string_view name);    // ignoring case
+    std::optional<User> find_by_phone(std::string_view phone);
     void set_password_hash(std::int64_t id, std::string_view hash);
+    void set_verified(std::int64_t id);
+    void set_last_login(std::int64_t id, std::string_view when);
+    // name, first_name, last_name, phone, date_of_birth, gender (and is_verified when a phone changes).
+    void update_profile(const User& user);
     void set_flags(std::int64_t id, bool is_active, bool is_staff, bool is_superuser, bool is_verified);
     std::int64_t count();
 

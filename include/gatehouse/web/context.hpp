@@ -1,11 +1,10 @@
 #pragma once
 // What a handler gets besides the request: the per-worker context, passed down explicitly.
+#include "gatehouse/accounts/services.hpp"
 #include "gatehouse/core/clock.hpp"
 #include "gatehouse/core/config.hpp"
 #include "gatehouse/core/log.hpp"
-#include "gatehouse/store/cache.hpp"
-#include "gatehouse/store/database.hpp"
-#include "gatehouse/web/templates.hpp"
+#include "gatehouse/core/templates.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -15,11 +14,10 @@ namespace gatehouse::web {
 
 struct Context {
     const core::Config& config;
-    store::Database& db;
-    store::Cache& cache;
+    accounts::Services& accounts;  // the rules; web reaches storage only through them
     const core::Clock& clock;
     const core::Log& log;
-    const Templates& templates;
+    const core::Templates& templates;
     std::function<nlohmann::json()> worker_status;  // the master's scoreboard, for /status
 };
 

@@ -12,6 +12,24 @@ using Handler = http::Response (*)(Context&, http::Request&);
 // pages_home.cpp
 http::Response home_page(Context& ctx, http::Request& req);
 
+// pages_auth.cpp
+http::Response signup_page(Context& ctx, http::Request& req);
+http::Response login_page(Context& ctx, http::Request& req);
+http::Response logout_page(Context& ctx, http::Request& req);
+
+// pages_verify.cpp
+http::Response verify_page(Context& ctx, http::Request& req);
+http::Response verify_link_page(Context& ctx, http::Request& req);
+
+// pages_password.cpp
+http::Response password_change_page(Context& ctx, http::Request& req);
+http::Response password_reset_page(Context& ctx, http::Request& req);
+http::Response password_reset_confirm_page(Context& ctx, http::Request& req);
+
+// pages_profile.cpp
+http::Response profile_page(Context& ctx, http::Request& req);
+http::Response devices_page(Context& ctx, http::Request& req);
+
 // ops.cpp
 http::Response healthz(Context& ctx, http::Request& req);
 http::Response worker_status(Context& ctx, http::Request& req);

@@ -9,6 +9,18 @@
 
 namespace gatehouse::web {
 
+// What the layout (base.html) shows around every page's content.
+struct Layout {
+    std::string title;
+    std::string user_label;   // "" when nobody is logged in
+    std::string flash_text;   // a one-time message after an action
+    std::string flash_level;  // "success", "error" or "info"
+};
+
+// content_template rendered with `content`, then placed inside base.html with the layout's values.
+std::string render_layout(const core::Templates& templates, const std::string& content_template,
+                          const ctemplate::TemplateDictionary& content, const Layout& layout);
+
 // A full HTML page: content_template inside base.html, with the layout's common values filled in.
 http::Response render_page(const Context& ctx, int status, const std::string& title,
                            const std::string& content_template, ctemplate::TemplateDictionary& dict);

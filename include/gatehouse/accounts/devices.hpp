@@ -1,0 +1,34 @@
+#pragma once
+// Logins as devices: every browser session, JWT refresh family and API token is one row, so the
+// user can see and revoke them, and GATEHOUSE_MAX_DEVICES can be enforced.
+#include "gatehouse/accounts/services.hpp"
+#include "gatehouse/store/logins.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gatehouse::accounts {
+
+struct NewLogin {
+    std::int64_t user_id = 0;
+    std::string kind;       // "session", "jwt", "token"
+    std::string key_hash;   // hex SHA-256 of the secret
+    ClientInfo client;
+    std::int64_t ttl_seconds = 0;
+};
+
+// Records the login; when the user would have more than GATEHOUSE_MAX_DEVICES, the oldest go.
+std::int64_t open_login(Services& services, const NewLogin& login);
+// Ends one login: the row is marked revoked and a session's record leaves memcached.
+void revoke_login(Services& services, const store::Login& login);
+// Ends every live login of the user but `keep` (when given).
+void revoke_all_logins(Services& services, std::int64_t user_id, std::optional<std::int64_t> keep = std::nullopt);
+std::vector<store::Login> live_logins(Services& services, std::int64_t user_id);
+
+// "Firefox on Linux", "Chrome on Android", "curl" … from a User-Agent header.
+std::string describe_device(std::string_view user_agent);
+// The memcached key of a session whose id hashes to key_hash.
+std::string session_cache_key(std::string_view key_hash);
+
+}  // namespace gatehouse::accounts

@@ -1,0 +1,38 @@
+#pragma once
+// What the user is told by mail or SMS. Messages go into the outbox (store::OutboxStore) inside the
+// caller's transaction, so they commit with the change that caused them; the mailer process sends them.
+#include "gatehouse/core/templates.hpp"
+#include "gatehouse/store/database.hpp"
+#include "gatehouse/store/outbox.hpp"
+
+#include <ctemplate/template.h>
+
+#include <cstdint>
+#include <string_view>
+
+namespace gatehouse::accounts {
+
+class Notifier {
+public:
+    Notifier(const core::Templates& templates, store::Database& db);
+
+    // Renders templates/email/<name>.subject.txt, <name>.txt and <name>.html with dict and enqueues
+    // one email (caller holds the transaction). The mails and the values they use:
+    //   verify            SITE_URL, VERIFY_URL, CODE (6 digits, 10 minutes)
+    //   password_reset    SITE_URL, RESET_URL (1 hour), CODE (for API clients)
+    //   password_changed  SITE_URL
+    //   email_changed     SITE_URL (send it to the old address)
+    //   phone_changed     SITE_URL
+    // SITE_URL has no trailing slash, e.g. "https://localhost:8443".
+    void email(std::string_view to, std::string_view name, const ctemplate::TemplateDictionary& dict,
+               std::int64_t now);
+
+    // Enqueues one SMS with this text (caller holds the transaction).
+    void sms(std::string_view to, std::string_view text, std::int64_t now);
+
+private:
+    const core::Templates& templates_;
+    store::OutboxStore outbox_;
+};
+
+}  // namespace gatehouse::accounts

@@ -1,0 +1,52 @@
+#pragma once
+// Everything the account rules need, built once per worker after the fork and passed down.
+#include "gatehouse/accounts/one_time_codes.hpp"
+#include "gatehouse/accounts/password_hasher.hpp"
+#include "gatehouse/accounts/password_policy.hpp"
+#include "gatehouse/accounts/signed_token.hpp"
+#include "gatehouse/accounts/throttle.hpp"
+#include "gatehouse/core/clock.hpp"
+#include "gatehouse/core/config.hpp"
+#include "gatehouse/core/log.hpp"
+#include "gatehouse/core/templates.hpp"
+#include "gatehouse/store/cache.hpp"
+#include "gatehouse/store/database.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace gatehouse::accounts {
+
+// A user's mistakes, by field ("non_field_errors" for the whole form), as DRF and Django forms show them.
+using FieldErrors = std::map<std::string, std::vector<std::string>>;
+
+// Who is asking: for devices, throttles and audit.
+struct ClientInfo {
+    std::string ip;
+    std::string user_agent;
+};
+
+struct Services {
+    Services(const core::Config& config, store::Database& db, store::Cache& cache, const core::Clock& clock,
+             const core::Log& log, const core::Templates& templates, const PasswordPolicy& policy);
+
+    const core::Config& config;
+    store::Database& db;
+    store::Cache& cache;
+    const core::Clock& clock;
+    const core::Log& log;
+    const core::Templates& templates;
+    const PasswordPolicy& policy;
+    PasswordHasher hasher;
+    Throttle throttle;
+    OneTimeCodes codes;
+    TokenSigner signer;
+
+    std::int64_t now() const { return clock.unix_seconds(); }
+    std::string site_url() const;  // "https://localhost:8443"
+};
+
+HasherSettings hasher_settings(const core::Config& config);
+
+}  // namespace gatehouse::accounts

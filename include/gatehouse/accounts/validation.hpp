@@ -1,0 +1,21 @@
+#pragma once
+// Field rules of API.md §2 (email, name, names, phone, date of birth, gender), one message each.
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace gatehouse::accounts {
+
+// Trimmed, domain lower-cased; nullopt when it is not a valid address.
+std::optional<std::string> normalize_email(std::string_view email);
+// The message for a bad value, or "" when it is fine. Empty optional fields are fine.
+std::string name_problem(std::string_view name);               // 1–64 characters, no control characters
+std::string person_name_problem(std::string_view first_or_last);  // ≤ 150 characters
+std::string phone_problem(std::string_view phone);             // E.164: + then 8–15 digits
+std::string date_of_birth_problem(std::string_view date, std::int64_t today_unix);  // YYYY-MM-DD, in the past
+std::string gender_problem(std::string_view gender);           // female, male, other, unspecified
+
+std::size_t utf8_length(std::string_view text);
+std::string trim(std::string_view text);
+
+}  // namespace gatehouse::accounts

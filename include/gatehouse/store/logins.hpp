@@ -1,0 +1,41 @@
+#pragma once
+// The logins table: one row per live login (browser session, JWT refresh family, API token).
+#include "gatehouse/store/database.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gatehouse::store {
+
+struct Login {
+    std::int64_t id = 0;
+    std::int64_t user_id = 0;
+    std::string kind;      // "session", "jwt", "token"
+    std::string key_hash;  // hex SHA-256 of the secret that identifies it
+    std::string device;
+    std::string ip;
+    std::int64_t created_at = 0;
+    std::int64_t last_seen_at = 0;
+    std::int64_t expires_at = 0;
+    std::optional<std::int64_t> revoked_at;
+};
+
+class LoginStore {
+public:
+    explicit LoginStore(Database& db) : db_(db) {}
+
+    std::int64_t insert(const Login& login);
+    std::optional<Login> find(std::int64_t id);
+    std::optional<Login> find_by_key(std::string_view key_hash);
+    // Live: not revoked, not expired; oldest first.
+    std::vector<Login> live_for_user(std::int64_t user_id, std::int64_t now);
+    void touch(std::int64_t id, std::int64_t now, std::string_view ip);
+    void revoke(std::int64_t id, std::int64_t now);
+
+private:
+    Database& db_;
+};
+
+}  // namespace gatehouse::store

@@ -1,0 +1,45 @@
+#pragma once
+// The outbox table: mail and SMS waiting for the mailer process. SQL lives here; no policy
+// (the mailer decides when to retry, the accounts layer what to send).
+#include "gatehouse/store/database.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gatehouse::store {
+
+struct OutboxMessage {
+    std::int64_t id;
+    std::string channel;    // "email" or "sms"
+    std::string recipient;  // an email address or an E.164 number
+    std::string subject;    // "" for sms
+    std::string text_body;
+    std::string html_body;  // "" for sms
+    int attempts;           // failed deliveries so far
+};
+
+class OutboxStore {
+public:
+    explicit OutboxStore(Database& db) : db_(db) {}
+
+    // Called inside the caller's Transaction, so the message commits with the change that caused it.
+    // Due at once; returns the new id. A channel other than "email"/"sms" throws ConstraintError.
+    std::int64_t enqueue(std::string_view channel, std::string_view recipient, std::string_view subject,
+                         std::string_view text_body, std::string_view html_body, std::int64_t now);
+
+    // Unsent messages with next_attempt_at <= now, the earliest due first, at most `limit`.
+    std::vector<OutboxMessage> due(std::int64_t now, int limit);
+
+    // Delivered: never due again. The bodies are emptied (they may hold codes and links).
+    void mark_sent(std::int64_t id, std::int64_t now);
+
+    // A failed delivery: `attempts` failures so far, due again at retry_at.
+    void mark_failed(std::int64_t id, int attempts, std::int64_t retry_at, std::string_view error);
+
+private:
+    Database& db_;
+};
+
+}  // namespace gatehouse::store

@@ -1,0 +1,50 @@
+#pragma once
+// The browser's side of a page request: its session (cookie `sessionid`), its CSRF secret (cookie
+// `csrftoken`), and a one-time flash message (signed cookie `messages`). Pages only; the API reads
+// none of these.
+#include "gatehouse/accounts/sessions.hpp"
+#include "gatehouse/http/request.hpp"
+#include "gatehouse/http/response.hpp"
+#include "gatehouse/web/context.hpp"
+
+#include <ctemplate/template.h>
+
+#include <optional>
+#include <string>
+
+namespace gatehouse::web {
+
+struct Browser {
+    std::optional<accounts::ActiveSession> session;
+    std::string session_id;
+    std::string csrf_secret;      // from the cookie, or new for this response
+    bool csrf_cookie_new = false;
+    std::string flash_text, flash_level;
+    accounts::ClientInfo client;
+
+    const store::User* user() const { return session ? &session->user : nullptr; }
+};
+
+Browser load_browser(Context& ctx, const http::Request& request);
+
+// For unsafe methods: the Origin/Referer must be this site and the submitted token must match the
+// csrftoken cookie. Returns the 403 page when not.
+std::optional<http::Response> csrf_failure(Context& ctx, const http::Request& request, const Browser& browser);
+
+// A full page for this browser: layout with the user and the flash, CSRF_TOKEN in the dict, the
+// csrftoken cookie when new, and Cache-Control: no-store when someone is logged in.
+http::Response browser_page(Context& ctx, Browser& browser, int status, const std::string& title,
+                            const std::string& content_template, ctemplate::TemplateDictionary& dict);
+
+// A redirect that shows `text` on the next page.
+http::Response redirect_with_flash(Context& ctx, const std::string& location, const std::string& text,
+                                   const std::string& level = "success");
+void set_session_cookie(http::Response& response, const accounts::StartedSession& session);
+void clear_session_cookie(http::Response& response);
+// `next` when it is a path on this site, else the fallback.
+std::string safe_next(std::string_view next, const std::string& fallback);
+// Field errors into the dict: ERRORS_<FIELD> sections, and NON_FIELD_ERRORS.
+void show_field_errors(ctemplate::TemplateDictionary& dict, const accounts::FieldErrors& errors);
+std::string user_label(const store::User& user);
+
+}  // namespace gatehouse::web

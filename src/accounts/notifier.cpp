@@ -1,0 +1,35 @@
+#include "gatehouse/accounts/notifier.hpp"
+
+#include <string>
+
+namespace gatehouse::accounts {
+namespace {
+
+// A subject is one line: the template's trailing newline goes, inner line breaks become spaces.
+std::string one_line(std::string text) {
+    for (char& ch : text)
+        if (ch == '\r' || ch == '\n' || ch == '\t') ch = ' ';
+    const auto first = text.find_first_not_of(' ');
+    if (first == std::string::npos) return {};
+    const auto last = text.find_last_not_of(' ');
+    return text.substr(first, last - first + 1);
+}
+
+}  // namespace
+
+Notifier::Notifier(const core::Templates& templates, store::Database& db) : templates_(templates), outbox_(db) {}
+
+void Notifier::email(std::string_view to, std::string_view name, const ctemplate::TemplateDictionary& dict,
+                     std::int64_t now) {
+    const std::string base = "email/" + std::string(name);
+    const std::string subject = one_line(templates_.render(base + ".subject.txt", dict));
+    const std::string text = templates_.render(base + ".txt", dict);
+    const std::string html = templates_.render(base + ".html", dict);
+    outbox_.enqueue("email", to, subject, text, html, now);
+}
+
+void Notifier::sms(std::string_view to, std::string_view text, std::int64_t now) {
+    outbox_.enqueue("sms", to, "", text, "", now);
+}
+
+}  // namespace gatehouse::accounts

@@ -1,0 +1,72 @@
+#include "gatehouse/accounts/notifier.hpp"
+#include "gatehouse/accounts/users.hpp"
+#include "gatehouse/accounts/validation.hpp"
+#include "gatehouse/store/database.hpp"
+
+namespace gatehouse::accounts {
+
+std::expected<store::User, FieldErrors> update_profile(Services& s, const store::User& user, const ProfileInput& in) {
+    FieldErrors errors;
+    store::UserStore users(s.db);
+    store::User changed = user;
+    if (in.name) {
+        const std::string name = trim(*in.name);
+        if (name.empty()) {
+            changed.name.reset();
+        } else if (auto problem = name_problem(name); !problem.empty()) {
+            errors["name"].push_back(problem);
+        } else {
+            auto other = users.find_by_name(name);
+            if (other && other->id != user.id) errors["name"].push_back("A user with that name already exists.");
+            changed.name = name;
+        }
+    }
+    if (in.first_name) {
+        if (auto problem = person_name_problem(*in.first_name); !problem.empty()) errors["first_name"].push_back(problem);
+        changed.first_name = trim(*in.first_name);
+    }
+    if (in.last_name) {
+        if (auto problem = person_name_problem(*in.last_name); !problem.empty()) errors["last_name"].push_back(problem);
+        changed.last_name = trim(*in.last_name);
+    }
+    if (in.phone) {
+        const std::string phone = trim(*in.phone);
+        if (phone.empty()) {
+            changed.phone.reset();
+        } else if (auto problem = phone_problem(phone); !problem.empty()) {
+            errors["phone"].push_back(problem);
+        } else {
+            auto other = users.find_by_phone(phone);
+            if (other && other->id != user.id) errors["phone"].push_back("A user with that phone number already exists.");
+            changed.phone = phone;
+        }
+    }
+    if (in.date_of_birth) {
+        const std::string date = trim(*in.date_of_birth);
+        if (date.empty()) changed.date_of_birth.reset();
+        else if (auto problem = date_of_birth_problem(date, s.now()); !problem.empty()) errors["date_of_birth"].push_back(problem);
+        else changed.date_of_birth = date;
+    }
+    if (in.gender) {
+        if (in.gender->empty()) changed.gender.reset();
+        else if (auto problem = gender_problem(*in.gender); !problem.empty()) errors["gender"].push_back(problem);
+        else changed.gender = *in.gender;
+    }
+    if (!errors.empty()) return std::unexpected(std::move(errors));
+    const bool phone_changed = changed.phone != user.phone;
+    try {
+        store::Transaction tx(s.db);
+        users.update_profile(changed);
+        if (phone_changed && user.email) {
+            ctemplate::TemplateDictionary dict("phone_changed");
+            dict.SetValue("SITE_URL", s.site_url());
+            Notifier(s.templates, s.db).email(*user.email, "phone_changed", dict, s.now());
+        }
+        tx.commit();
+    } catch (const store::ConstraintError&) {
+        return std::unexpected(FieldErrors{{"non_field_errors", {"That name or phone number was just taken."}}});
+    }
+    return changed;
+}
+
+}  // namespace gatehouse::accounts

@@ -1,0 +1,27 @@
+#include "gatehouse/accounts/services.hpp"
+
+namespace gatehouse::accounts {
+
+HasherSettings hasher_settings(const core::Config& c) {
+    return {c.password_hasher, c.argon2_t, c.argon2_m_kib, c.argon2_p, c.pbkdf2_iterations};
+}
+
+Services::Services(const core::Config& config_, store::Database& db_, store::Cache& cache_, const core::Clock& clock_,
+                   const core::Log& log_, const core::Templates& templates_, const PasswordPolicy& policy_)
+    : config(config_),
+      db(db_),
+      cache(cache_),
+      clock(clock_),
+      log(log_),
+      templates(templates_),
+      policy(policy_),
+      hasher(hasher_settings(config_)),
+      throttle(cache_, clock_, config_.throttle),
+      codes(cache_, clock_, config_.secret_key),
+      signer(config_.secret_key, clock_) {}
+
+std::string Services::site_url() const {
+    return "https://localhost" + (config.https_port == 443 ? std::string() : ":" + std::to_string(config.https_port));
+}
+
+}  // namespace gatehouse::accounts

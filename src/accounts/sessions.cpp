@@ -1,0 +1,76 @@
+#include "gatehouse/accounts/sessions.hpp"
+
+#include "gatehouse/accounts/devices.hpp"
+#include "gatehouse/core/crypto.hpp"
+#include "gatehouse/store/logins.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace gatehouse::accounts {
+namespace {
+
+constexpr int kTouchEverySeconds = 60;
+
+// Like Django's get_session_auth_hash: an HMAC of the password hash, never the hash itself.
+std::string password_fingerprint(const Services& s, const store::User& user) {
+    return core::hex_encode(core::hmac_sha256(s.config.secret_key, "session-auth:" + user.password_hash)).substr(0, 32);
+}
+
+}  // namespace
+
+std::string session_key_hash(std::string_view session_id) { return core::hex_encode(core::sha256(session_id)); }
+
+StartedSession start_session(Services& s, const store::User& user, bool remember, const ClientInfo& client) {
+    StartedSession started;
+    const int ttl = remember ? s.config.session_ttl : kBrowserSessionSeconds;
+    const auto now = s.now();
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        started.id = core::base64url_encode(core::random_bytes(32));
+        const std::string hash = session_key_hash(started.id);
+        nlohmann::json record = {{"u", user.id}, {"p", password_fingerprint(s, user)}, {"e", now + ttl}, {"t", now}, {"r", remember}};
+        started.login_id = open_login(s, {user.id, "session", hash, client, ttl});
+        record["l"] = started.login_id;
+        if (s.cache.add(session_cache_key(hash), record.dump(), ttl)) break;
+        started.login_id = 0;  // a clash of 256-bit ids: practically never; try a new id
+    }
+    if (started.login_id == 0) throw std::runtime_error("could not store a new session");
+    if (remember) started.cookie_max_age = ttl;
+    return started;
+}
+
+std::optional<ActiveSession> resume_session(Services& s, std::string_view session_id, const ClientInfo& client) {
+    if (session_id.empty() || session_id.size() > 128) return std::nullopt;
+    const std::string hash = session_key_hash(session_id);
+    const auto raw = s.cache.get(session_cache_key(hash));
+    if (!raw) return std::nullopt;
+    auto record = nlohmann::json::parse(*raw, nullptr, false);
+    if (record.is_discarded() || !record.is_object()) return std::nullopt;
+    const auto now = s.now();
+    const auto expires = record.value("e", std::int64_t{0});
+    if (expires <= now) {
+        s.cache.remove(session_cache_key(hash));
+        return std::nullopt;
+    }
+    auto user = store::UserStore(s.db).find_by_id(record.value("u", std::int64_t{0}));
+    if (!user || !user->is_active ||
+        !core::constant_time_equals(record.value("p", std::string()), password_fingerprint(s, *user))) {
+        s.cache.remove(session_cache_key(hash));
+        return std::nullopt;
+    }
+    ActiveSession active{*user, record.value("l", std::int64_t{0}), record.value("r", false)};
+    if (now - record.value("t", std::int64_t{0}) >= kTouchEverySeconds) {
+        store::LoginStore(s.db).touch(active.login_id, now, client.ip);
+        record["t"] = now;
+        s.cache.set(session_cache_key(hash), record.dump(), expires - now);
+    }
+    return active;
+}
+
+void end_session(Services& s, std::string_view session_id) {
+    const std::string hash = session_key_hash(session_id);
+    s.cache.remove(session_cache_key(hash));
+    store::LoginStore logins(s.db);
+    if (auto login = logins.find_by_key(hash)) logins.revoke(login->id, s.now());
+}
+
+}  // namespace gatehouse::accounts

@@ -1,0 +1,112 @@
+#include "gatehouse/accounts/validation.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+
+namespace gatehouse::accounts {
+namespace {
+
+bool is_atext(unsigned char ch) {
+    return std::isalnum(ch) || std::string_view("!#$%&'*+/=?^_`{|}~-").find(static_cast<char>(ch)) != std::string_view::npos;
+}
+
+bool valid_local_part(std::string_view local) {
+    if (local.empty() || local.size() > 64 || local.front() == '.' || local.back() == '.') return false;
+    if (local.find("..") != std::string_view::npos) return false;
+    return std::all_of(local.begin(), local.end(), [](char c) { return c == '.' || is_atext(static_cast<unsigned char>(c)); });
+}
+
+bool valid_domain(std::string_view domain) {
+    if (domain.empty() || domain.size() > 253) return false;
+    if (domain == "localhost") return true;
+    std::size_t start = 0;
+    int labels = 0;
+    std::string_view last;
+    while (start <= domain.size()) {
+        auto end = domain.find('.', start);
+        if (end == std::string_view::npos) end = domain.size();
+        auto label = domain.substr(start, end - start);
+        if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+        if (!std::all_of(label.begin(), label.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; }))
+            return false;
+        last = label;
+        ++labels;
+        start = end + 1;
+        if (end == domain.size()) break;
+    }
+    return labels >= 2 && last.size() >= 2 && std::all_of(last.begin(), last.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
+}
+
+}  // namespace
+
+std::string trim(std::string_view text) {
+    auto begin = text.find_first_not_of(" \t\r\n");
+    if (begin == std::string_view::npos) return {};
+    auto end = text.find_last_not_of(" \t\r\n");
+    return std::string(text.substr(begin, end - begin + 1));
+}
+
+std::size_t utf8_length(std::string_view text) {
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+std::optional<std::string> normalize_email(std::string_view raw) {
+    std::string email = trim(raw);
+    if (email.size() > 254) return std::nullopt;
+    const auto at = email.rfind('@');
+    if (at == std::string::npos) return std::nullopt;
+    std::string local = email.substr(0, at);
+    std::string domain = email.substr(at + 1);
+    std::transform(domain.begin(), domain.end(), domain.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (!valid_local_part(local) || !valid_domain(domain)) return std::nullopt;
+    return local + "@" + domain;
+}
+
+std::string name_problem(std::string_view name) {
+    const auto length = utf8_length(name);
+    if (length < 1 || length > 64) return "Ensure this value has between 1 and 64 characters.";
+    if (std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; }))
+        return "Enter a valid name.";
+    return {};
+}
+
+std::string person_name_problem(std::string_view value) {
+    if (utf8_length(value) > 150) return "Ensure this field has no more than 150 characters.";
+    if (std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; }))
+        return "Enter a valid value.";
+    return {};
+}
+
+std::string phone_problem(std::string_view phone) {
+    if (phone.size() < 9 || phone.size() > 16 || phone.front() != '+' || phone[1] == '0' ||
+        !std::all_of(phone.begin() + 1, phone.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return "Enter a valid phone number in international format, e.g. +14155552671.";
+    return {};
+}
+
+std::string date_of_birth_problem(std::string_view date, std::int64_t today_unix) {
+    std::tm tm{};
+    const std::string text(date);
+    // Exactly DDDD-DD-DD: strptime alone would also take " 2023-1-01" or "2023- 1-01" (it skips spaces).
+    bool shape = text.size() == 10;
+    for (std::size_t i = 0; shape && i < text.size(); ++i)
+        shape = (i == 4 || i == 7) ? text[i] == '-' : (text[i] >= '0' && text[i] <= '9');
+    if (!shape) return "Enter a valid date in the form YYYY-MM-DD.";
+    const char* end = strptime(text.c_str(), "%Y-%m-%d", &tm);
+    if (!end || *end != '\0') return "Enter a valid date in the form YYYY-MM-DD.";
+    std::tm check = tm;
+    const std::time_t when = timegm(&check);
+    if (check.tm_mday != tm.tm_mday || check.tm_mon != tm.tm_mon) return "Enter a valid date in the form YYYY-MM-DD.";
+    if (when >= today_unix - (today_unix % 86400)) return "The date of birth must be in the past.";
+    if (tm.tm_year + 1900 < 1900) return "Enter a valid date in the form YYYY-MM-DD.";
+    return {};
+}
+
+std::string gender_problem(std::string_view gender) {
+    for (const char* choice : {"female", "male", "other", "unspecified"})
+        if (gender == choice) return {};
+    return "Select a valid choice. \"" + std::string(gender) + "\" is not one of the available choices.";
+}
+
+}  // namespace gatehouse::accounts

@@ -1,0 +1,76 @@
+#include "gatehouse/store/logins.hpp"
+
+namespace gatehouse::store {
+namespace {
+
+constexpr const char* kSelect =
+    "SELECT id, user_id, kind, key_hash, device, ip, created_at, last_seen_at, expires_at, revoked_at FROM logins ";
+
+Login read_login(const Statement& row) {
+    Login l;
+    l.id = row.column_int(0);
+    l.user_id = row.column_int(1);
+    l.kind = row.column_text(2);
+    l.key_hash = row.column_text(3);
+    l.device = row.column_text(4);
+    l.ip = row.column_text(5);
+    l.created_at = row.column_int(6);
+    l.last_seen_at = row.column_int(7);
+    l.expires_at = row.column_int(8);
+    if (!row.column_is_null(9)) l.revoked_at = row.column_int(9);
+    return l;
+}
+
+}  // namespace
+
+std::int64_t LoginStore::insert(const Login& l) {
+    db_.query(
+           "INSERT INTO logins (user_id, kind, key_hash, device, ip, created_at, last_seen_at, expires_at)"
+           " VALUES (?,?,?,?,?,?,?,?)")
+        .bind(1, l.user_id)
+        .bind(2, l.kind)
+        .bind(3, l.key_hash)
+        .bind(4, l.device)
+        .bind(5, l.ip)
+        .bind(6, l.created_at)
+        .bind(7, l.last_seen_at)
+        .bind(8, l.expires_at)
+        .run();
+    return db_.last_insert_id();
+}
+
+std::optional<Login> LoginStore::find(std::int64_t id) {
+    static const std::string sql = std::string(kSelect) + "WHERE id = ?";
+    auto q = db_.query(sql);
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    return read_login(q.row());
+}
+
+std::optional<Login> LoginStore::find_by_key(std::string_view key_hash) {
+    static const std::string sql = std::string(kSelect) + "WHERE key_hash = ?";
+    auto q = db_.query(sql);
+    q.bind(1, key_hash);
+    if (!q.step()) return std::nullopt;
+    return read_login(q.row());
+}
+
+std::vector<Login> LoginStore::live_for_user(std::int64_t user_id, std::int64_t now) {
+    static const std::string sql =
+        std::string(kSelect) + "WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at, id";
+    auto q = db_.query(sql);
+    q.bind(1, user_id).bind(2, now);
+    std::vector<Login> out;
+    while (q.step()) out.push_back(read_login(q.row()));
+    return out;
+}
+
+void LoginStore::touch(std::int64_t id, std::int64_t now, std::string_view ip) {
+    db_.query("UPDATE logins SET last_seen_at = ?, ip = ? WHERE id = ?").bind(1, now).bind(2, ip).bind(3, id).run();
+}
+
+void LoginStore::revoke(std::int64_t id, std::int64_t now) {
+    db_.query("UPDATE logins SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").bind(1, now).bind(2, id).run();
+}
+
+}  // namespace gatehouse::store

@@ -1,0 +1,141 @@
+#include "gatehouse/web/browser.hpp"
+
+#include "gatehouse/accounts/csrf.hpp"
+#include "gatehouse/core/crypto.hpp"
+#include "gatehouse/web/render.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace gatehouse::web {
+namespace {
+
+constexpr const char* kSessionCookie = "sessionid";
+constexpr const char* kCsrfCookie = "csrftoken";
+constexpr const char* kFlashCookie = "messages";
+constexpr long long kCsrfCookieAge = 31449600;  // Django's CSRF_COOKIE_AGE: one year
+
+std::string flash_signature(const Context& ctx, std::string_view payload) {
+    return core::base64url_encode(core::hmac_sha256(ctx.config.secret_key, "flash|" + std::string(payload))).substr(0, 22);
+}
+
+void read_flash(const Context& ctx, const http::Request& request, Browser& browser) {
+    auto cookie = request.cookie(kFlashCookie);
+    if (!cookie) return;
+    const auto dot = cookie->rfind('.');
+    if (dot == std::string::npos) return;
+    const std::string payload = cookie->substr(0, dot);
+    if (!core::constant_time_equals(cookie->substr(dot + 1), flash_signature(ctx, payload))) return;
+    auto decoded = core::base64url_decode(payload);
+    if (!decoded) return;
+    const auto bar = decoded->find('|');
+    if (bar == std::string::npos) return;
+    browser.flash_level = decoded->substr(0, bar);
+    browser.flash_text = decoded->substr(bar + 1);
+}
+
+std::string upper(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
+    return s;
+}
+
+}  // namespace
+
+std::string user_label(const store::User& user) {
+    if (user.name && !user.name->empty()) return *user.name;
+    if (user.email) return *user.email;
+    return user.phone.value_or("user " + std::to_string(user.id));
+}
+
+Browser load_browser(Context& ctx, const http::Request& request) {
+    Browser browser;
+    browser.client = {request.remote_addr, request.header("user-agent")};
+    if (auto sid = request.cookie(kSessionCookie); sid && !sid->empty()) {
+        browser.session_id = *sid;
+        browser.session = accounts::resume_session(ctx.accounts, *sid, browser.client);
+    }
+    auto csrf = request.cookie(kCsrfCookie);
+    if (csrf && accounts::unmask_csrf_token(*csrf) && csrf->size() == 32) {
+        browser.csrf_secret = *csrf;
+    } else {
+        browser.csrf_secret = accounts::new_csrf_secret();
+        browser.csrf_cookie_new = true;
+    }
+    read_flash(ctx, request, browser);
+    return browser;
+}
+
+std::optional<http::Response> csrf_failure(Context& ctx, const http::Request& request, const Browser& browser) {
+    if (request.method == "GET" || request.method == "HEAD" || request.method == "OPTIONS") return std::nullopt;
+    std::string reason;
+    if (!accounts::csrf_origin_ok(request.header("origin"), request.header("referer"), request.header("host")))
+        reason = "The request did not come from this site (Origin or Referer checking failed).";
+    else if (browser.csrf_cookie_new)
+        reason = "CSRF cookie not set. Your browser must accept cookies from this site.";
+    else {
+        std::string submitted = request.form_field("csrfmiddlewaretoken").value_or(request.header("x-csrftoken"));
+        if (!accounts::csrf_token_matches(browser.csrf_secret, submitted))
+            reason = "CSRF token missing or incorrect.";
+    }
+    if (reason.empty()) return std::nullopt;
+    ctx.log.warning("csrf refused: " + reason.substr(0, reason.find('.')));
+    ctemplate::TemplateDictionary dict("csrf");
+    dict.SetValue("REASON", reason);
+    Layout layout{"Forbidden", browser.user() ? user_label(*browser.user()) : "", "", ""};
+    auto response = http::Response::html(403, render_layout(ctx.templates, "errors/csrf.html", dict, layout));
+    response.set_header("Cache-Control", "no-store");
+    return response;
+}
+
+http::Response browser_page(Context& ctx, Browser& browser, int status, const std::string& title,
+                            const std::string& content_template, ctemplate::TemplateDictionary& dict) {
+    dict.SetValue("CSRF_TOKEN", accounts::mask_csrf_secret(browser.csrf_secret));
+    if (browser.user()) {
+        dict.SetValueAndShowSection("USER_LABEL", user_label(*browser.user()), "USER");
+    } else {
+        dict.ShowSection("ANONYMOUS");
+    }
+    Layout layout{title, browser.user() ? user_label(*browser.user()) : "", browser.flash_text, browser.flash_level};
+    dict.SetValue("LOGOUT_CSRF_TOKEN", accounts::mask_csrf_secret(browser.csrf_secret));
+    auto response = http::Response::html(status, render_layout(ctx.templates, content_template, dict, layout));
+    if (browser.csrf_cookie_new) {
+        http::Cookie cookie{kCsrfCookie, browser.csrf_secret, kCsrfCookieAge, "/", false, true, "Lax"};
+        response.set_cookie(cookie);
+        browser.csrf_cookie_new = false;
+    }
+    if (!browser.flash_text.empty()) response.set_cookie(http::Cookie::expired(kFlashCookie));
+    response.set_header("Cache-Control", "no-store");
+    return response;
+}
+
+http::Response redirect_with_flash(Context& ctx, const std::string& location, const std::string& text,
+                                   const std::string& level) {
+    auto response = http::Response::redirect(location);
+    const std::string payload = core::base64url_encode(level + "|" + text);
+    response.set_cookie(http::Cookie{kFlashCookie, payload + "." + flash_signature(ctx, payload), std::nullopt, "/", true, true, "Lax"});
+    return response;
+}
+
+void set_session_cookie(http::Response& response, const accounts::StartedSession& session) {
+    response.set_cookie(http::Cookie{kSessionCookie, session.id, session.cookie_max_age, "/", true, true, "Lax"});
+}
+
+void clear_session_cookie(http::Response& response) { response.set_cookie(http::Cookie::expired(kSessionCookie)); }
+
+std::string safe_next(std::string_view next, const std::string& fallback) {
+    // A local path only: "/x", never "//host", "/\host", a scheme, or control characters.
+    if (next.empty() || next.front() != '/' || next.size() > 2000) return fallback;
+    if (next.size() > 1 && (next[1] == '/' || next[1] == '\\')) return fallback;
+    for (unsigned char c : next)
+        if (c < 0x20 || c == 0x7F || c == '\\') return fallback;
+    return std::string(next);
+}
+
+void show_field_errors(ctemplate::TemplateDictionary& dict, const accounts::FieldErrors& errors) {
+    for (const auto& [field, messages] : errors) {
+        const std::string section = field == "non_field_errors" ? "NON_FIELD_ERRORS" : "ERRORS_" + upper(field);
+        for (const auto& message : messages) dict.AddSectionDictionary(section)->SetValue("ERROR", message);
+    }
+}
+
+}  // namespace gatehouse::web

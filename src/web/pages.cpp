@@ -1,0 +1,61 @@
+#include "gatehouse/web/pages.hpp"
+
+#include "gatehouse/web/app.hpp"
+
+namespace gatehouse::web {
+namespace {
+constexpr const char* kPendingCookie = "verify_pending";
+constexpr int kPendingSeconds = 3600;
+}  // namespace
+
+http::Response redirect_to_login(const http::Request& request) {
+    std::string next;
+    for (unsigned char c : request.path) {
+        if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.') next += static_cast<char>(c);
+        else {
+            char buf[4];
+            std::snprintf(buf, sizeof buf, "%%%02X", c);
+            next += buf;
+        }
+    }
+    return http::Response::redirect("/accounts/login/?next=" + next);
+}
+
+http::Response throttled_page(Context& ctx, Browser& browser, int retry_after) {
+    ctemplate::TemplateDictionary dict("throttled");
+    dict.SetIntValue("STATUS", 429);
+    dict.SetValue("REASON", "Too Many Requests");
+    dict.SetValue("MESSAGE", "Too many attempts. Please wait " + std::to_string(retry_after) +
+                                 " seconds and try again.");
+    auto response = browser_page(ctx, browser, 429, "Too many attempts", "errors/error.html", dict);
+    response.set_header("Retry-After", std::to_string(std::max(retry_after, 1)));
+    return response;
+}
+
+void remember_pending_user(Context& ctx, http::Response& response, std::int64_t user_id) {
+    const std::string token = ctx.accounts.signer.make("pending-verify", user_id, kPendingSeconds, "");
+    response.set_cookie(http::Cookie{kPendingCookie, token, kPendingSeconds, "/accounts/", true, true, "Lax"});
+}
+
+std::optional<std::int64_t> pending_user(Context& ctx, const http::Request& request) {
+    auto token = request.cookie(kPendingCookie);
+    if (!token) return std::nullopt;
+    if (ctx.accounts.signer.verify(*token, "pending-verify", "") != accounts::TokenCheck::Valid) return std::nullopt;
+    auto claims = ctx.accounts.signer.read(*token);
+    if (!claims) return std::nullopt;
+    return claims->user_id;
+}
+
+void forget_pending_user(http::Response& response) {
+    auto cookie = http::Cookie::expired(kPendingCookie);
+    cookie.path = "/accounts/";
+    response.set_cookie(cookie);
+}
+
+std::string form(const http::Request& request, const char* field) { return request.form_field(field).value_or(""); }
+
+http::Response verify_form(Context& ctx, Browser& browser, ctemplate::TemplateDictionary& dict, int status) {
+    return browser_page(ctx, browser, status, "Verify your email", "accounts/verify.html", dict);
+}
+
+}  // namespace gatehouse::web

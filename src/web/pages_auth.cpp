@@ -1,0 +1,87 @@
+// Signup, login and logout pages.
+#include "gatehouse/accounts/users.hpp"
+#include "gatehouse/web/handlers.hpp"
+#include "gatehouse/web/pages.hpp"
+
+namespace gatehouse::web {
+
+http::Response signup_page(Context& ctx, http::Request& req) {
+    auto browser = load_browser(ctx, req);
+    if (auto refused = csrf_failure(ctx, req, browser)) return *refused;
+    if (browser.user()) return http::Response::redirect("/accounts/profile/");
+    ctemplate::TemplateDictionary dict("signup");
+    if (req.method == "POST") {
+        accounts::SignupInput input;
+        input.email = form(req, "email");
+        input.name = form(req, "name");
+        input.password1 = form(req, "password1");
+        input.password2 = form(req, "password2");
+        auto result = accounts::sign_up(ctx.accounts, input, browser.client);
+        if (result) {
+            auto response = redirect_with_flash(ctx, "/accounts/verify/",
+                                                "Welcome! We sent a verification code and link to " + *result->email + ".");
+            remember_pending_user(ctx, response, result->id);
+            return response;
+        }
+        if (result.error().retry_after > 0) return throttled_page(ctx, browser, result.error().retry_after);
+        show_field_errors(dict, result.error().errors);
+        dict.SetValue("EMAIL", input.email);
+        dict.SetValue("NAME", input.name);
+    }
+    return browser_page(ctx, browser, 200, "Sign up", "accounts/signup.html", dict);
+}
+
+http::Response login_page(Context& ctx, http::Request& req) {
+    auto browser = load_browser(ctx, req);
+    if (auto refused = csrf_failure(ctx, req, browser)) return *refused;
+    const std::string next = req.method == "POST" ? form(req, "next") : req.query_param("next").value_or("");
+    ctemplate::TemplateDictionary dict("login");
+    dict.SetValue("NEXT", safe_next(next, ""));
+    if (req.method == "POST") {
+        const std::string email = form(req, "email");
+        const bool remember = !form(req, "remember").empty();
+        dict.SetValue("EMAIL", email);
+        if (remember) dict.SetValue("REMEMBER_CHECKED", "checked");
+        const auto result = accounts::authenticate(ctx.accounts, email, form(req, "password"), browser.client);
+        switch (result.outcome) {
+            case accounts::LoginOutcome::Ok: {
+                if (!browser.session_id.empty()) accounts::end_session(ctx.accounts, browser.session_id);
+                const auto session = accounts::start_session(ctx.accounts, *result.user, remember, browser.client);
+                auto response = http::Response::redirect(safe_next(next, "/accounts/profile/"));
+                set_session_cookie(response, session);
+                forget_pending_user(response);
+                return response;
+            }
+            case accounts::LoginOutcome::Unverified: {
+                ctemplate::TemplateDictionary verify("verify");
+                verify.ShowSection("CAN_VERIFY");
+                verify.SetValueAndShowSection("NOTICE", "Your email address is not verified yet. Enter the code we sent you, or ask for a new one.", "NOTICE_SECTION");
+                auto response = verify_form(ctx, browser, verify);
+                remember_pending_user(ctx, response, result.user->id);
+                return response;
+            }
+            case accounts::LoginOutcome::Throttled:
+                return throttled_page(ctx, browser, result.retry_after);
+            case accounts::LoginOutcome::BadCredentials:
+                show_field_errors(dict, {{"non_field_errors",
+                                          {"Please enter a correct email and password. Note that both fields may be case-sensitive."}}});
+                break;
+        }
+    }
+    return browser_page(ctx, browser, 200, "Log in", "accounts/login.html", dict);
+}
+
+http::Response logout_page(Context& ctx, http::Request& req) {
+    auto browser = load_browser(ctx, req);
+    if (auto refused = csrf_failure(ctx, req, browser)) return *refused;
+    if (req.method == "POST") {
+        if (!browser.session_id.empty()) accounts::end_session(ctx.accounts, browser.session_id);
+        auto response = redirect_with_flash(ctx, "/accounts/login/", "You have been logged out.");
+        clear_session_cookie(response);
+        return response;
+    }
+    ctemplate::TemplateDictionary dict("logout");
+    return browser_page(ctx, browser, 200, "Log out", "accounts/logout.html", dict);
+}
+
+}  // namespace gatehouse::web

@@ -1,0 +1,99 @@
+// The end-to-end fixture: the real Gatehouse stack (nginx/stack.sh: the gatehouse master with its
+// workers, nginx with TLS, SQLite) plus a real memcached, in a fresh temp dir on free ports.
+//
+//     gatehouse::e2e::Stack stack;                       // started and healthy, or it threw
+//     HttpClient client;
+//     auto r = client.get(stack.https_url("/healthz"));
+//
+// Ordinary tests share one instance (shared_stack()); a test that stops or signals something others
+// rely on makes its own. Every wait is bounded; the destructor stops everything it started and removes
+// the temp dir (kept when GATEHOUSE_KEEP_TEST_DIR is set in the environment).
+// Make a Stack on the main thread (Boost.Test runs the tests there): its processes get SIGTERM when
+// the thread that started them ends, so a crashed test run leaves nothing behind.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace gatehouse::e2e {
+
+struct StackOptions {
+    bool throttle = false;      // GATEHOUSE_THROTTLE (off by default: tests of other things)
+    bool test_hooks = true;     // GATEHOUSE_TEST_HOOKS (/__test__/sleep …)
+    bool own_memcached = true;  // true: the fixture runs memcached (stop_/start_memcached work);
+                                // false: stack.sh starts its own, as `make run` does
+    int workers = 2;            // GATEHOUSE_WORKERS
+    // More environment for stack.sh, e.g. {"GATEHOUSE_EXPOSE_OTP", "1"}; overrides the above.
+    std::vector<std::pair<std::string, std::string>> env;
+    std::chrono::seconds start_timeout{20};
+};
+
+class Stack {
+public:
+    explicit Stack(StackOptions options = {});  // throws std::runtime_error (with the log tail) on failure
+    ~Stack();
+    Stack(const Stack&) = delete;
+    Stack& operator=(const Stack&) = delete;
+
+    std::string https_url(std::string_view path = "/") const;  // https://127.0.0.1:<port><path>
+    std::string http_url(std::string_view path = "/") const;
+    int https_port() const { return https_port_; }
+    int http_port() const { return http_port_; }
+    const std::string& dir() const { return dir_; }          // the temp dir
+    const std::string& var_dir() const { return var_dir_; }  // GATEHOUSE_VAR
+    const std::string& memcached_socket() const { return memcached_socket_; }
+
+    pid_t stack_pid() const { return stack_pid_; }  // nginx/stack.sh; 0 once it has been reaped
+    pid_t master_pid() const;                       // $VAR/run/gatehouse.pid; throws when missing
+    pid_t run_pid(std::string_view name) const;     // $VAR/run/<name>.pid, 0 when missing
+
+    // The fixture's own memcached (own_memcached only).
+    void stop_memcached();
+    void start_memcached();
+    bool memcached_running() const { return memcached_pid_ > 0; }
+
+    // SIGTERM to stack.sh and a bounded wait for it to exit. Returns its wait status, or -1 when it
+    // did not exit in time (then the whole tree is killed). Idempotent.
+    int stop(std::chrono::seconds timeout = std::chrono::seconds(20));
+
+    std::string log() const;                          // stack.log: stack.sh, master and workers
+    std::string log_tail(std::size_t lines = 40) const;
+
+private:
+    void launch_stack();
+    void wait_healthy();
+    void kill_everything();
+    void cleanup() noexcept;
+
+    StackOptions options_;
+    std::string home_;  // the checkout (holds nginx/stack.sh)
+    std::string bin_;   // the gatehouse binary
+    std::string dir_, var_dir_, memcached_socket_, log_path_;
+    int https_port_ = 0, http_port_ = 0;
+    pid_t stack_pid_ = 0;
+    pid_t memcached_pid_ = 0;
+    int stack_status_ = -1;
+};
+
+// The stack the ordinary tests share, started on first use. If it failed to start, every later call
+// throws the same error at once instead of trying again.
+Stack& shared_stack();
+void stop_shared_stack();  // the global fixture in main.cpp calls this at the end
+
+// --- small process and timing helpers for the tests ---
+
+// The process exists and is not a zombie.
+bool process_running(pid_t pid);
+// Every live process whose ancestor chain reaches pid (from /proc), pid excluded.
+std::vector<pid_t> descendants(pid_t pid);
+// Calls done() every interval until it returns true (→ true) or timeout passes (→ false).
+bool wait_until(std::chrono::milliseconds timeout, const std::function<bool()>& done,
+                std::chrono::milliseconds interval = std::chrono::milliseconds(50));
+
+}  // namespace gatehouse::e2e

@@ -1,0 +1,201 @@
+// What nginx and the workers answer for the basic pages, errors and headers (the shared stack).
+#include "checks.hpp"
+#include "http_client.hpp"
+#include "stack.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+
+using namespace gatehouse::e2e;
+
+namespace {
+
+const nlohmann::json kAllOk = {{"status", "ok"}, {"db", "ok"}, {"memcached", "ok"}};
+
+void check_security_headers(const HttpResponse& r, const std::string& what) {
+    BOOST_TEST_CONTEXT(what << " (status " << r.status << ")") {
+        const std::string hsts = r.header("Strict-Transport-Security").value_or("");
+        BOOST_TEST(contains(hsts, "max-age="));
+        BOOST_TEST(lacks(hsts, "max-age=0"));
+        BOOST_TEST(r.header("X-Content-Type-Options").value_or("") == "nosniff");
+        BOOST_TEST(r.header("X-Frame-Options").value_or("") == "DENY");
+        BOOST_TEST(r.header("Referrer-Policy").value_or("") == "same-origin");
+        const std::string csp = r.header("Content-Security-Policy").value_or("");
+        BOOST_TEST(contains(csp, "default-src"));
+        BOOST_TEST(contains(csp, "frame-ancestors 'none'"));
+        BOOST_TEST(r.header_values("Strict-Transport-Security").size() == 1u);  // not added twice
+    }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(site)
+
+BOOST_AUTO_TEST_CASE(home_page_renders_in_the_layout) {
+    auto& stack = shared_stack();
+    HttpClient client;
+    const auto r = client.get(stack.https_url("/"));
+    BOOST_TEST(r.status == 200);
+    BOOST_TEST(r.header("Content-Type").value_or("").starts_with("text/html"));
+    BOOST_TEST(contains(r.body, "<h1>Welcome to Gatehouse</h1>"));
+    BOOST_TEST(contains(r.body, "<header class=\"site-header\">"));
+    BOOST_TEST(contains(r.body, "href=\"/static/style.css\""));
+    BOOST_TEST(contains(r.body, "href=\"/accounts/login/\""));
+}
+
+BOOST_AUTO_TEST_CASE(pages_satisfy_their_content_security_policy) {
+    // The CSP allows no inline script or style: the pages must not need any.
+    auto& stack = shared_stack();
+    HttpClient client;
+    for (const char* path : {"/", "/no/such/page"}) {
+        BOOST_TEST_CONTEXT(path) {
+            const auto r = client.get(stack.https_url(path));
+            BOOST_TEST(lacks(r.body, "<script"));
+            BOOST_TEST(lacks(r.body, "<style"));
+            BOOST_TEST(lacks(r.body, " style="));
+            BOOST_TEST(lacks(r.body, " onclick="));
+            BOOST_TEST(lacks(r.body, "javascript:"));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(healthz_reports_every_part_ok) {
+    auto& stack = shared_stack();
+    HttpClient client;
+    const auto r = client.get(stack.https_url("/healthz"));
+    BOOST_TEST(r.status == 200);
+    BOOST_TEST(r.header("Content-Type").value_or("").starts_with("application/json"));
+    BOOST_TEST(r.json() == kAllOk, "body: " << r.body);
+}
+
+BOOST_AUTO_TEST_CASE(healthz_answers_on_plain_http_without_redirect) {
+    auto& stack = shared_stack();
+    HttpClient client;
+    const auto r = client.get(stack.http_url("/healthz"));
+    BOOST_TEST(r.status == 200);
+    BOOST_TEST(!r.has_header("Location"));
+    BOOST_TEST(r.json() == kAllOk, "body: " << r.body);
+}
+
+BOOST_AUTO_TEST_CASE(plain_http_redirects_to_https) {
+    auto& stack = shared_stack();
+    HttpClient client;
+    for (const char* path : {"/anything", "/accounts/login/?next=/x", "/"}) {
+        BOOST_TEST_CONTEXT(path) {
+            const auto r = client.get(stack.http_url(path));
+            BOOST_TEST(r.status == 301);
+            BOOST_TEST(r.header("Location").value_or("") == stack.https_url(path));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(security_headers_on_every_kind_of_answer) {
+    auto& stack = shared_stack();
+    HttpClient client;
+    check_security_headers(client.get(stack.https_url("/")), "page");
+    check_security_headers(client.get(stack.https_url("/healthz")), "/healthz");
+    const auto missing = client.get(stack.https_url("/no/such/page"));
+    BOOST_TEST(missing.status == 404);
+    check_security_headers(missing, "404");
+    const auto api_missing = client.get(stack.https_url("/api/nope"));
+    check_security_headers(api_missing, "API 404");
+    const auto too_large = client.post(stack.https_url("/"), std::string(1536 * 1024, 'x'));
+    BOOST_TEST(too_large.status == 413);
+    check_security_headers(too_large, "nginx's own 413");
+
+    const auto css = client.get(stack.https_url("/static/style.css"));
+    BOOST_TEST(css.status == 200);
+    BOOST_TEST(css.header("Content-Type").value_or("").starts_with("text/css"));
+    BOOST_TEST(!css.body.empty());
+    check_security_headers(css, "static file");
+}
+
+BOOST_AUTO_TEST_CASE(unknown_page_is_an_html_404) {
+    auto& stack = shared_stack();
+    HttpClient client;
+    const auto r = client.get(stack.https_url("/no/such/page"));
+    BOOST_TEST(r.status == 404);
+    BOOST_TEST(r.header("Content-Type").value_or("").starts_with("text/html"));
+    BOOST_TEST(contains(r.body, "Not Found"));
+    BOOST_TEST(contains(r.body, "<header class=\"site-header\">"));
+}
+
+BOOST_AUTO_TEST_CASE(unknown_api_path_is_a_json_404) {
+    auto& stack = shared_stack();
+    HttpClient client;
+    const auto r = client.get(stack.https_url("/api/nope"));
+    BOOST_TEST(r.status == 404);
+    BOOST_TEST(r.header("Content-Type").value_or("").starts_with("application/json"));
+    const auto body = r.json();
+    BOOST_TEST(body.value("code", "") == "not_found", "body: " << r.body);
+    BOOST_TEST(body.contains("detail"));
+    BOOST_TEST(body["detail"].is_string());
+    BOOST_TEST(!body["detail"].get<std::string>().empty());
+}
+
+BOOST_AUTO_TEST_CASE(wrong_method_is_405_with_allow) {
+    auto& stack = shared_stack();
+    HttpClient client;
+    const auto r = client.post(stack.https_url("/healthz"), "");
+    BOOST_TEST(r.status == 405);
+    BOOST_TEST(contains(r.header("Allow").value_or(""), "GET"));
+}
+
+BOOST_AUTO_TEST_CASE(body_over_one_mib_is_413) {
+    auto& stack = shared_stack();
+    HttpClient client;
+    const std::string body(1536 * 1024, 'a');  // 1.5 MiB
+    BOOST_TEST(client.post(stack.https_url("/"), body).status == 413);
+    BOOST_TEST(client.post(stack.https_url("/api/auth/token/"), body, {{"Content-Type", "application/json"}}).status ==
+               413);
+    // Just under the limit is not refused for its size.
+    const std::string fits(1000 * 1024, 'a');
+    BOOST_TEST(client.post(stack.https_url("/"), fits).status != 413);
+}
+
+BOOST_AUTO_TEST_CASE(malformed_json_body_is_400) {
+    // The worker parses the body before routing, so the path need not exist.
+    auto& stack = shared_stack();
+    HttpClient client;
+    const auto r = client.post(stack.https_url("/api/whatever"), "{bad json", {{"Content-Type", "application/json"}});
+    BOOST_TEST(r.status == 400);
+    BOOST_TEST(r.header("Content-Type").value_or("").starts_with("application/json"));
+    const auto body = r.json();
+    BOOST_TEST(body.value("code", "") == "parse_error", "body: " << r.body);
+    BOOST_TEST(body.contains("detail"));
+}
+
+BOOST_AUTO_TEST_CASE(malformed_percent_encoding_is_400) {
+    auto& stack = shared_stack();
+    HttpClient client;
+    const auto r = client.get(stack.https_url("/?a=%zz"));
+    BOOST_TEST(r.status == 400);
+    BOOST_TEST(r.header("Content-Type").value_or("").starts_with("text/html"));
+    // The worker is fine afterwards.
+    BOOST_TEST(client.get(stack.https_url("/")).status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(status_lists_the_workers) {
+    auto& stack = shared_stack();
+    HttpClient client;
+    const auto r = client.get(stack.https_url("/status"));
+    BOOST_TEST_REQUIRE(r.status == 200);
+    BOOST_TEST(r.header("Content-Type").value_or("").starts_with("application/json"));
+    const auto body = r.json();
+    BOOST_TEST_REQUIRE(body.contains("workers"));
+    BOOST_TEST_REQUIRE(body["workers"].is_array());
+    BOOST_TEST(body["workers"].size() == 2u, "GATEHOUSE_WORKERS=2; body: " << r.body);
+    for (const auto& worker : body["workers"]) {
+        BOOST_TEST_CONTEXT(worker.dump()) {
+            BOOST_TEST(worker.contains("pid"));
+            BOOST_TEST(worker.value("pid", 0) > 0);
+            BOOST_TEST(worker.contains("state"));
+            BOOST_TEST(worker["state"].is_string());
+            BOOST_TEST(worker.contains("requests"));
+            BOOST_TEST(worker["requests"].is_number_integer());
+        }
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

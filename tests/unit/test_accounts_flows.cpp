@@ -1,0 +1,551 @@
+// Signup, authentication and email verification (accounts/users.hpp) against a real memcached, a
+// migrated SQLite database, the real mail templates and a ManualClock.
+#include "accounts_fixture.hpp"
+#include "gatehouse/accounts/users.hpp"
+#include "gatehouse/accounts/validation.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+using namespace gatehouse;
+using namespace std::chrono_literals;
+using accounts::LoginOutcome;
+using accounts::VerifyOutcome;
+
+namespace {
+
+accounts::SignupInput signup_input(const std::string& email, const std::string& name = "",
+                                   const std::string& password = test::kGoodPassword) {
+    accounts::SignupInput in;
+    in.email = email;
+    in.name = name;
+    in.password1 = password;
+    in.password2 = password;
+    return in;
+}
+
+bool has_message(const accounts::FieldErrors& errors, const std::string& field, const std::string& text) {
+    const auto it = errors.find(field);
+    if (it == errors.end()) return false;
+    for (const auto& m : it->second)
+        if (m.find(text) != std::string::npos) return true;
+    return false;
+}
+
+struct Flows : test::AccountsFixture {
+    store::User sign_up_ok(const accounts::SignupInput& in) {
+        auto result = accounts::sign_up(services, in, client);
+        BOOST_REQUIRE_MESSAGE(result.has_value(), "sign_up refused " << in.email);
+        return *result;
+    }
+    std::string latest_code_for(const std::string& email) {
+        const auto all = mails_to(email);
+        BOOST_REQUIRE(!all.empty());
+        return test::code_in(all.back().text_body);
+    }
+    std::string latest_verify_token_for(const std::string& email) {
+        const auto all = mails_to(email);
+        BOOST_REQUIRE(!all.empty());
+        return test::token_in(all.back().text_body, "/accounts/verify/");
+    }
+};
+
+}  // namespace
+
+// --- sign_up -------------------------------------------------------------------------------------
+
+BOOST_FIXTURE_TEST_SUITE(signup, Flows)
+
+BOOST_AUTO_TEST_CASE(creates_an_active_unverified_non_staff_user) {
+    const auto user = sign_up_ok(signup_input("Alice.Smith@Example.ORG", "Alice"));
+    BOOST_TEST(user.id > 0);
+    const auto stored = reload(user.id);
+    BOOST_TEST(stored.email.value_or("") == "Alice.Smith@example.org");  // domain lower-cased, local part kept
+    BOOST_TEST(stored.name.value_or("") == "Alice");
+    BOOST_TEST(stored.is_active);
+    BOOST_TEST(!stored.is_verified);
+    BOOST_TEST(!stored.is_staff);
+    BOOST_TEST(!stored.is_superuser);
+    BOOST_TEST(stored.date_joined == core::iso8601_utc(test::kAccountsStart));
+    BOOST_TEST(!stored.last_login.has_value());
+    BOOST_TEST(store::UserStore(db).count() == 1);
+}
+
+BOOST_AUTO_TEST_CASE(password_is_stored_as_a_django_hash_never_in_clear) {
+    const auto user = sign_up_ok(signup_input("alice@example.org"));
+    const auto stored = reload(user.id);
+    BOOST_TEST(stored.password_hash.starts_with("argon2$argon2id$v=19$m=8192,t=1,p=1$"));
+    BOOST_TEST(stored.password_hash.find(test::kGoodPassword) == std::string::npos);
+    BOOST_TEST(services.hasher.verify(test::kGoodPassword, stored.password_hash));
+    BOOST_TEST(!services.hasher.verify(test::kOtherPassword, stored.password_hash));
+    // nowhere else in the database either
+    auto q = db.query("SELECT count(*) FROM outbox WHERE text_body LIKE ? OR html_body LIKE ? OR subject LIKE ?");
+    const std::string like = std::string("%") + test::kGoodPassword + "%";
+    q.bind(1, like).bind(2, like).bind(3, like);
+    BOOST_REQUIRE(q.step());
+    BOOST_TEST(q.row().column_int(0) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(pbkdf2_when_configured) {
+    config.password_hasher = "pbkdf2_sha256";
+    accounts::Services pbkdf2(config, db, cache, clock, log, templates, test::accounts_test_policy());
+    auto result = accounts::sign_up(pbkdf2, signup_input("alice@example.org"), client);
+    BOOST_REQUIRE(result.has_value());
+    BOOST_TEST(reload(result->id).password_hash.starts_with("pbkdf2_sha256$1000$"));
+}
+
+BOOST_AUTO_TEST_CASE(queues_the_verification_mail) {
+    const auto user = sign_up_ok(signup_input("alice@Example.org"));
+    const auto all = mails();
+    BOOST_REQUIRE(all.size() == 1u);
+    const auto& mail = all[0];
+    BOOST_TEST(mail.channel == "email");
+    BOOST_TEST(mail.recipient == "alice@example.org");
+    BOOST_TEST(mail.subject == "Confirm your email address");
+    const std::string code = test::code_in(mail.text_body);
+    BOOST_TEST(code.size() == 6u);
+    BOOST_TEST(mail.text_body.find("https://localhost:8443/accounts/verify/") != std::string::npos);
+    const std::string token = test::token_in(mail.text_body, "/accounts/verify/");
+    BOOST_TEST(!token.empty());
+    BOOST_TEST(mail.html_body.find(code) != std::string::npos);
+    BOOST_TEST(mail.html_body.find("/accounts/verify/" + token + "/") != std::string::npos);
+    // the code in the mail is the one that verifies
+    BOOST_TEST(accounts::verify_with_code(services, user.id, code) == VerifyOutcome::Verified);
+}
+
+BOOST_AUTO_TEST_CASE(reports_every_error_at_once) {
+    accounts::SignupInput in;
+    in.email = "not an email";
+    in.name = std::string(65, 'n');
+    in.password1 = "password";
+    in.password2 = "Password";
+    in.first_name = std::string(151, 'f');
+    in.last_name = std::string(151, 'l');
+    in.phone = "555-1234";
+    in.date_of_birth = "2999-01-01";
+    in.gender = "robot";
+    const auto result = accounts::sign_up(services, in, client);
+    BOOST_REQUIRE(!result.has_value());
+    const auto& e = result.error().errors;
+    BOOST_TEST(result.error().retry_after == 0);
+    for (const char* field : {"email", "name", "password2", "first_name", "last_name", "phone", "date_of_birth", "gender"})
+        BOOST_TEST_CONTEXT(field) { BOOST_TEST(e.count(field) == 1u); }
+    BOOST_TEST(has_message(e, "email", "Enter a valid email address."));
+    BOOST_TEST(has_message(e, "password2", "didn’t match"));
+    BOOST_TEST(store::UserStore(db).count() == 0);
+    BOOST_TEST(mails().empty());
+}
+
+BOOST_AUTO_TEST_CASE(required_fields) {
+    const auto result = accounts::sign_up(services, accounts::SignupInput{}, client);
+    BOOST_REQUIRE(!result.has_value());
+    const auto& e = result.error().errors;
+    BOOST_TEST(has_message(e, "email", "This field is required."));
+    BOOST_TEST(has_message(e, "password1", "This field is required."));
+    BOOST_TEST(has_message(e, "password2", "This field is required."));
+    BOOST_TEST(e.count("name") == 0u);  // optional
+}
+
+BOOST_AUTO_TEST_CASE(password_policy_messages_all_at_once) {
+    const auto result = accounts::sign_up(services, signup_input("alice@example.org", "", "password"), client);
+    BOOST_REQUIRE(!result.has_value());
+    const auto& e = result.error().errors;
+    BOOST_TEST(has_message(e, "password2", "too common"));
+    BOOST_TEST(e.at("password2").size() >= 2u);  // common + composition (no uppercase, no digit)
+
+    const auto similar = accounts::sign_up(services, signup_input("Alice.Smith1@example.org", "Bob", "Alice.Smith1@example.org"), client);
+    BOOST_REQUIRE(!similar.has_value());
+    BOOST_TEST(has_message(similar.error().errors, "password2", "too similar"));
+    const auto like_name = accounts::sign_up(services, signup_input("carol@example.org", "Carol-Pass1", "carol-PASS1"), client);
+    BOOST_REQUIRE(!like_name.has_value());
+    BOOST_TEST(has_message(like_name.error().errors, "password2", "too similar"));
+    const auto short_one = accounts::sign_up(services, signup_input("dave@example.org", "", "Ab1"), client);
+    BOOST_REQUIRE(!short_one.has_value());
+    BOOST_TEST(has_message(short_one.error().errors, "password2", "too short"));
+    BOOST_TEST(store::UserStore(db).count() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(email_is_unique_ignoring_case) {
+    sign_up_ok(signup_input("alice@example.org"));
+    for (const char* again : {"alice@example.org", "ALICE@EXAMPLE.ORG", "Alice@Example.Org", " alice@example.org "}) {
+        BOOST_TEST_CONTEXT(again) {
+            const auto result = accounts::sign_up(services, signup_input(again), client);
+            BOOST_REQUIRE(!result.has_value());
+            BOOST_TEST(has_message(result.error().errors, "email", "A user with that email already exists."));
+        }
+    }
+    BOOST_TEST(store::UserStore(db).count() == 1);
+}
+
+BOOST_AUTO_TEST_CASE(name_is_unique_ignoring_case) {
+    sign_up_ok(signup_input("alice@example.org", "Alice"));
+    const auto result = accounts::sign_up(services, signup_input("other@example.org", "aLICE"), client);
+    BOOST_REQUIRE(!result.has_value());
+    BOOST_TEST(has_message(result.error().errors, "name", "A user with that name already exists."));
+    // the name is optional: many users without one are fine
+    sign_up_ok(signup_input("nameless1@example.org"));
+    sign_up_ok(signup_input("nameless2@example.org"));
+}
+
+BOOST_AUTO_TEST_CASE(phone_is_unique) {
+    auto in = signup_input("alice@example.org");
+    in.phone = "+14155552671";
+    sign_up_ok(in);
+    auto again = signup_input("bob@example.org");
+    again.phone = "+14155552671";
+    const auto result = accounts::sign_up(services, again, client);
+    BOOST_REQUIRE(!result.has_value());
+    BOOST_TEST(has_message(result.error().errors, "phone", "already exists"));
+}
+
+BOOST_AUTO_TEST_CASE(optional_fields_are_stored) {
+    auto in = signup_input("alice@example.org", "  Alice  ");
+    in.first_name = "Alice";
+    in.last_name = "Smith";
+    in.phone = "+14155552671";
+    in.date_of_birth = "1990-07-04";
+    in.gender = "female";
+    const auto stored = reload(sign_up_ok(in).id);
+    BOOST_TEST(stored.name.value_or("") == "Alice");
+    BOOST_TEST(stored.first_name == "Alice");
+    BOOST_TEST(stored.last_name == "Smith");
+    BOOST_TEST(stored.phone.value_or("") == "+14155552671");
+    BOOST_TEST(stored.date_of_birth.value_or("") == "1990-07-04");
+    BOOST_TEST(stored.gender.value_or("") == "female");
+}
+
+BOOST_AUTO_TEST_CASE(the_21st_registration_from_one_ip_in_an_hour_is_refused) {
+    for (int i = 1; i <= 20; ++i)
+        BOOST_TEST_CONTEXT("signup " << i) { sign_up_ok(signup_input("user" + std::to_string(i) + "@example.org")); }
+    const auto refused = accounts::sign_up(services, signup_input("user21@example.org"), client);
+    BOOST_REQUIRE(!refused.has_value());
+    BOOST_TEST(refused.error().retry_after > 0);
+    BOOST_TEST(refused.error().retry_after <= 3600);
+    BOOST_TEST(refused.error().errors.empty());
+    BOOST_TEST(store::UserStore(db).count() == 20);
+    // another IP is not affected; the next hour this one may sign up again
+    BOOST_TEST(accounts::sign_up(services, signup_input("user21@example.org"), {"198.51.100.1", ""}).has_value());
+    clock.advance(std::chrono::seconds(refused.error().retry_after));
+    BOOST_TEST(accounts::sign_up(services, signup_input("user22@example.org"), client).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(no_registration_limit_when_throttling_is_off) {
+    config.throttle = false;
+    accounts::Services unthrottled(config, db, cache, clock, log, templates, test::accounts_test_policy());
+    for (int i = 1; i <= 22; ++i)
+        BOOST_TEST(accounts::sign_up(unthrottled, signup_input("u" + std::to_string(i) + "@example.org"), client).has_value());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// --- authenticate --------------------------------------------------------------------------------
+
+BOOST_FIXTURE_TEST_SUITE(authenticate, Flows)
+
+BOOST_AUTO_TEST_CASE(right_password_with_the_email_in_any_case) {
+    const auto user = make_user("alice@example.org");
+    for (const char* email : {"alice@example.org", "ALICE@EXAMPLE.ORG", "Alice@Example.Org", "  alice@example.org "}) {
+        BOOST_TEST_CONTEXT(email) {
+            const auto r = accounts::authenticate(services, email, test::kGoodPassword, client);
+            BOOST_TEST(r.outcome == LoginOutcome::Ok);
+            BOOST_REQUIRE(r.user.has_value());
+            BOOST_TEST(r.user->id == user.id);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(stamps_last_login) {
+    const auto user = make_user("alice@example.org");
+    clock.advance(125s);
+    const auto r = accounts::authenticate(services, "alice@example.org", test::kGoodPassword, client);
+    BOOST_REQUIRE((r.outcome == LoginOutcome::Ok));
+    const std::string expected = core::iso8601_utc(test::kAccountsStart + 125);
+    BOOST_TEST(r.user->last_login.value_or("") == expected);
+    BOOST_TEST(reload(user.id).last_login.value_or("") == expected);
+}
+
+BOOST_AUTO_TEST_CASE(bad_credentials) {
+    make_user("alice@example.org");
+    const auto inactive = make_user("gone@example.org");
+    store::UserStore(db).set_flags(inactive.id, false, false, false, true);
+    const std::pair<const char*, const char*> cases[] = {
+        {"alice@example.org", test::kOtherPassword},            // wrong password
+        {"alice@example.org", ""},                              // empty password
+        {"alice@example.org", "correct-horse-7"},               // case matters in passwords
+        {"nobody@example.org", test::kGoodPassword},            // unknown email
+        {"not an email", test::kGoodPassword},                  // not even an email
+        {"", ""},
+        {"gone@example.org", test::kGoodPassword},              // inactive, right password
+    };
+    for (const auto& [email, password] : cases) {
+        BOOST_TEST_CONTEXT(email << " / " << password) {
+            const auto r = accounts::authenticate(services, email, password, client);
+            BOOST_TEST(r.outcome == LoginOutcome::BadCredentials);
+            BOOST_TEST(!r.user.has_value());
+        }
+    }
+    BOOST_TEST(!reload(inactive.id).last_login.has_value());
+}
+
+BOOST_AUTO_TEST_CASE(unverified_when_verification_is_required) {
+    const auto user = make_user("alice@example.org", test::kGoodPassword, false);
+    const auto r = accounts::authenticate(services, "alice@example.org", test::kGoodPassword, client);
+    BOOST_TEST(r.outcome == LoginOutcome::Unverified);
+    BOOST_REQUIRE(r.user.has_value());
+    BOOST_TEST(r.user->id == user.id);
+    BOOST_TEST(!reload(user.id).last_login.has_value());
+    // a wrong password is still just bad credentials
+    BOOST_TEST(accounts::authenticate(services, "alice@example.org", test::kOtherPassword, client).outcome ==
+                LoginOutcome::BadCredentials);
+}
+
+BOOST_AUTO_TEST_CASE(ok_for_unverified_when_not_required) {
+    config.require_verified = false;
+    const auto user = make_user("alice@example.org", test::kGoodPassword, false);
+    const auto r = accounts::authenticate(services, "alice@example.org", test::kGoodPassword, client);
+    BOOST_TEST(r.outcome == LoginOutcome::Ok);
+    BOOST_TEST(reload(user.id).last_login.has_value());
+}
+
+BOOST_AUTO_TEST_CASE(five_failures_throttle_the_account_even_with_the_right_password) {
+    make_user("alice@example.org");
+    // from different IPs and in different cases: it is the account that is throttled
+    for (int i = 0; i < 5; ++i) {
+        const accounts::ClientInfo from{"203.0.113." + std::to_string(i + 1), "curl/8.5.0"};
+        const auto r = accounts::authenticate(services, i % 2 ? "ALICE@example.org" : "alice@example.org",
+                                              test::kOtherPassword, from);
+        BOOST_TEST_CONTEXT("failure " << i + 1) { BOOST_TEST(r.outcome == LoginOutcome::BadCredentials); }
+    }
+    const auto throttled = accounts::authenticate(services, "alice@example.org", test::kGoodPassword, client);
+    BOOST_TEST(throttled.outcome == LoginOutcome::Throttled);
+    BOOST_TEST(!throttled.user.has_value());
+    BOOST_TEST(throttled.retry_after == 15 * 60);  // the window started with the clock
+    // another account is not affected
+    make_user("bob@example.org");
+    BOOST_TEST(accounts::authenticate(services, "bob@example.org", test::kGoodPassword, client).outcome == LoginOutcome::Ok);
+
+    clock.advance(std::chrono::seconds(15 * 60 - 1));
+    const auto still = accounts::authenticate(services, "alice@example.org", test::kGoodPassword, client);
+    BOOST_TEST(still.outcome == LoginOutcome::Throttled);
+    BOOST_TEST(still.retry_after == 1);
+    clock.advance(1s);  // the next 15-minute window
+    BOOST_TEST(accounts::authenticate(services, "alice@example.org", test::kGoodPassword, client).outcome == LoginOutcome::Ok);
+}
+
+BOOST_AUTO_TEST_CASE(four_failures_then_a_good_login_starts_the_count_afresh) {
+    make_user("alice@example.org");
+    for (int round = 0; round < 2; ++round) {
+        for (int i = 0; i < 4; ++i) accounts::authenticate(services, "alice@example.org", test::kOtherPassword, client);
+        BOOST_TEST(accounts::authenticate(services, "alice@example.org", test::kGoodPassword, client).outcome == LoginOutcome::Ok);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(failures_on_unknown_emails_are_throttled_too) {
+    for (int i = 0; i < 5; ++i)
+        BOOST_TEST(accounts::authenticate(services, "ghost@example.org", test::kGoodPassword, client).outcome ==
+                    LoginOutcome::BadCredentials);
+    BOOST_TEST(accounts::authenticate(services, "ghost@example.org", test::kGoodPassword, client).outcome ==
+                LoginOutcome::Throttled);
+}
+
+BOOST_AUTO_TEST_CASE(thirty_logins_a_minute_per_ip) {
+    make_user("alice@example.org");
+    for (int i = 0; i < 30; ++i) {
+        BOOST_TEST_CONTEXT("login " << i + 1) {
+            BOOST_TEST(accounts::authenticate(services, "alice@example.org", test::kGoodPassword, client).outcome ==
+                        LoginOutcome::Ok);
+        }
+    }
+    const auto refused = accounts::authenticate(services, "alice@example.org", test::kGoodPassword, client);
+    BOOST_TEST(refused.outcome == LoginOutcome::Throttled);
+    BOOST_TEST(refused.retry_after == 60);
+    BOOST_TEST(accounts::authenticate(services, "alice@example.org", test::kGoodPassword, {"198.51.100.2", ""}).outcome ==
+                LoginOutcome::Ok);
+    clock.advance(60s);
+    BOOST_TEST(accounts::authenticate(services, "alice@example.org", test::kGoodPassword, client).outcome == LoginOutcome::Ok);
+}
+
+BOOST_AUTO_TEST_CASE(a_pbkdf2_hash_is_upgraded_to_argon2_at_the_next_login) {
+    const accounts::PasswordHasher old_hasher({.algorithm = "pbkdf2_sha256", .pbkdf2_iterations = 1000});
+    store::User u;
+    u.email = "legacy@example.org";
+    u.password_hash = old_hasher.hash(test::kGoodPassword);
+    u.is_verified = true;
+    u.date_joined = core::iso8601_utc(test::kAccountsStart);
+    u.id = store::UserStore(db).insert(u);
+    BOOST_REQUIRE(u.password_hash.starts_with("pbkdf2_sha256$1000$"));
+    BOOST_REQUIRE(services.hasher.needs_rehash(u.password_hash));
+
+    // a wrong password changes nothing
+    accounts::authenticate(services, "legacy@example.org", test::kOtherPassword, client);
+    BOOST_TEST(reload(u.id).password_hash == u.password_hash);
+
+    const auto r = accounts::authenticate(services, "legacy@example.org", test::kGoodPassword, client);
+    BOOST_REQUIRE((r.outcome == LoginOutcome::Ok));
+    const std::string upgraded = reload(u.id).password_hash;
+    BOOST_TEST(upgraded.starts_with("argon2$argon2id$v=19$m=8192,t=1,p=1$"));
+    BOOST_TEST(r.user->password_hash == upgraded);
+    BOOST_TEST(services.hasher.verify(test::kGoodPassword, upgraded));
+    BOOST_TEST(!services.hasher.needs_rehash(upgraded));
+    // and it keeps working, without another rehash
+    BOOST_TEST(accounts::authenticate(services, "legacy@example.org", test::kGoodPassword, client).outcome == LoginOutcome::Ok);
+    BOOST_TEST(reload(u.id).password_hash == upgraded);
+}
+
+BOOST_AUTO_TEST_CASE(a_weaker_argon2_hash_is_upgraded_a_stronger_one_kept) {
+    const accounts::PasswordHasher weak({.algorithm = "argon2id", .argon2_t = 1, .argon2_m_kib = 4096});
+    const accounts::PasswordHasher strong({.algorithm = "argon2id", .argon2_t = 2, .argon2_m_kib = 8192});
+    auto weak_user = make_user("weak@example.org");
+    auto strong_user = make_user("strong@example.org");
+    const std::string weak_hash = weak.hash(test::kGoodPassword), strong_hash = strong.hash(test::kGoodPassword);
+    store::UserStore(db).set_password_hash(weak_user.id, weak_hash);
+    store::UserStore(db).set_password_hash(strong_user.id, strong_hash);
+
+    BOOST_REQUIRE((accounts::authenticate(services, "weak@example.org", test::kGoodPassword, client).outcome == LoginOutcome::Ok));
+    BOOST_TEST(reload(weak_user.id).password_hash != weak_hash);
+    BOOST_TEST(reload(weak_user.id).password_hash.starts_with("argon2$argon2id$v=19$m=8192,t=1,p=1$"));
+    BOOST_REQUIRE((accounts::authenticate(services, "strong@example.org", test::kGoodPassword, client).outcome == LoginOutcome::Ok));
+    BOOST_TEST(reload(strong_user.id).password_hash == strong_hash);
+}
+
+BOOST_AUTO_TEST_CASE(an_unusable_password_never_logs_in) {
+    auto user = make_user("alice@example.org");
+    store::UserStore(db).set_password_hash(user.id, "!");
+    BOOST_TEST(accounts::authenticate(services, "alice@example.org", "!", client).outcome == LoginOutcome::BadCredentials);
+    BOOST_TEST(accounts::authenticate(services, "alice@example.org", "", client).outcome == LoginOutcome::BadCredentials);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// --- verification --------------------------------------------------------------------------------
+
+BOOST_FIXTURE_TEST_SUITE(verification, Flows)
+
+BOOST_AUTO_TEST_CASE(the_mailed_code_verifies_once) {
+    const auto user = sign_up_ok(signup_input("alice@example.org"));
+    const std::string code = latest_code_for("alice@example.org");
+    BOOST_TEST(accounts::verify_with_code(services, user.id, code) == VerifyOutcome::Verified);
+    BOOST_TEST(reload(user.id).is_verified);
+    BOOST_TEST(accounts::verify_with_code(services, user.id, code) == VerifyOutcome::AlreadyVerified);
+    BOOST_TEST(accounts::verify_with_code(services, user.id, "000000") == VerifyOutcome::AlreadyVerified);
+}
+
+BOOST_AUTO_TEST_CASE(a_wrong_code_is_invalid) {
+    const auto user = sign_up_ok(signup_input("alice@example.org"));
+    const std::string code = latest_code_for("alice@example.org");
+    const std::string wrong = code == "123456" ? "654321" : "123456";
+    BOOST_TEST(accounts::verify_with_code(services, user.id, wrong) == VerifyOutcome::Invalid);
+    BOOST_TEST(accounts::verify_with_code(services, user.id, "12345") == VerifyOutcome::Invalid);
+    BOOST_TEST(accounts::verify_with_code(services, user.id, "") == VerifyOutcome::Invalid);
+    BOOST_TEST(!reload(user.id).is_verified);
+    // a few wrong tries do not kill the right code
+    BOOST_TEST(accounts::verify_with_code(services, user.id, code) == VerifyOutcome::Verified);
+}
+
+BOOST_AUTO_TEST_CASE(five_wrong_codes_kill_it) {
+    const auto user = sign_up_ok(signup_input("alice@example.org"));
+    const std::string code = latest_code_for("alice@example.org");
+    const std::string wrong = code == "123456" ? "654321" : "123456";
+    for (int i = 0; i < 5; ++i) BOOST_TEST(accounts::verify_with_code(services, user.id, wrong) == VerifyOutcome::Invalid);
+    BOOST_TEST(accounts::verify_with_code(services, user.id, code) == VerifyOutcome::Expired);
+    BOOST_TEST(!reload(user.id).is_verified);
+    // a new code (resend) works again
+    BOOST_REQUIRE(accounts::send_verification(services, reload(user.id)).allowed);
+    BOOST_TEST(accounts::verify_with_code(services, user.id, latest_code_for("alice@example.org")) == VerifyOutcome::Verified);
+}
+
+BOOST_AUTO_TEST_CASE(the_code_expires_after_ten_minutes) {
+    const auto user = sign_up_ok(signup_input("alice@example.org"));
+    const std::string code = latest_code_for("alice@example.org");
+    clock.advance(600s);
+    BOOST_TEST(accounts::verify_with_code(services, user.id, code) == VerifyOutcome::Expired);
+    BOOST_TEST(!reload(user.id).is_verified);
+}
+
+BOOST_AUTO_TEST_CASE(a_resent_code_replaces_the_old_one) {
+    const auto user = sign_up_ok(signup_input("alice@example.org"));
+    const std::string first = latest_code_for("alice@example.org");
+    BOOST_REQUIRE(accounts::send_verification(services, user).allowed);
+    const std::string second = latest_code_for("alice@example.org");
+    BOOST_REQUIRE(mails_to("alice@example.org").size() == 2u);
+    if (first != second) BOOST_TEST(accounts::verify_with_code(services, user.id, first) == VerifyOutcome::Invalid);
+    BOOST_TEST(accounts::verify_with_code(services, user.id, second) == VerifyOutcome::Verified);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_user_is_invalid) {
+    BOOST_TEST(accounts::verify_with_code(services, 4242, "123456") == VerifyOutcome::Invalid);
+}
+
+BOOST_AUTO_TEST_CASE(the_mailed_link_verifies_then_says_already_verified) {
+    const auto user = sign_up_ok(signup_input("alice@example.org"));
+    const std::string token = latest_verify_token_for("alice@example.org");
+    BOOST_REQUIRE(!token.empty());
+    BOOST_TEST(accounts::verify_with_link(services, token) == VerifyOutcome::Verified);
+    BOOST_TEST(reload(user.id).is_verified);
+    BOOST_TEST(accounts::verify_with_link(services, token) == VerifyOutcome::AlreadyVerified);
+}
+
+BOOST_AUTO_TEST_CASE(a_tampered_link_is_invalid) {
+    const auto user = sign_up_ok(signup_input("alice@example.org"));
+    const std::string token = latest_verify_token_for("alice@example.org");
+    BOOST_REQUIRE(token.size() > 20u);
+    for (std::size_t at : {token.size() / 2, token.size() - 10, std::size_t{0}}) {
+        std::string tampered = token;
+        tampered[at] = tampered[at] == 'A' ? 'B' : 'A';
+        BOOST_TEST_CONTEXT("changed at " << at) {
+            BOOST_TEST(accounts::verify_with_link(services, tampered) == VerifyOutcome::Invalid);
+        }
+    }
+    BOOST_TEST(accounts::verify_with_link(services, token.substr(0, token.size() - 4)) == VerifyOutcome::Invalid);
+    BOOST_TEST(accounts::verify_with_link(services, "") == VerifyOutcome::Invalid);
+    BOOST_TEST(accounts::verify_with_link(services, "not-a-token") == VerifyOutcome::Invalid);
+    // a token of another purpose (a reset link for this user) does not verify
+    const std::string reset = services.signer.make("reset", user.id, 3600, reload(user.id).email.value_or(""));
+    BOOST_TEST(accounts::verify_with_link(services, reset) == VerifyOutcome::Invalid);
+    BOOST_TEST(!reload(user.id).is_verified);
+    BOOST_TEST(accounts::verify_with_link(services, token) == VerifyOutcome::Verified);
+}
+
+BOOST_AUTO_TEST_CASE(a_link_after_the_code_says_already_verified) {
+    const auto user = sign_up_ok(signup_input("alice@example.org"));
+    const std::string token = latest_verify_token_for("alice@example.org");
+    BOOST_REQUIRE((accounts::verify_with_code(services, user.id, latest_code_for("alice@example.org")) == VerifyOutcome::Verified));
+    BOOST_TEST(accounts::verify_with_link(services, token) == VerifyOutcome::AlreadyVerified);
+}
+
+BOOST_AUTO_TEST_CASE(the_link_expires_after_three_days) {
+    const auto user = sign_up_ok(signup_input("alice@example.org"));
+    const std::string token = latest_verify_token_for("alice@example.org");
+    clock.advance(std::chrono::seconds(3 * 86400));
+    BOOST_TEST(accounts::verify_with_link(services, token) == VerifyOutcome::Expired);
+    BOOST_TEST(!reload(user.id).is_verified);
+}
+
+BOOST_AUTO_TEST_CASE(five_sends_an_hour_counting_the_signup_mail) {
+    const auto user = sign_up_ok(signup_input("alice@example.org"));  // send 1
+    for (int i = 2; i <= 5; ++i) {
+        BOOST_TEST_CONTEXT("send " << i) {
+            const auto d = accounts::send_verification(services, user);
+            BOOST_TEST(d.allowed);
+            BOOST_TEST(d.retry_after == 0);
+        }
+    }
+    const auto refused = accounts::send_verification(services, user);
+    BOOST_TEST(!refused.allowed);
+    BOOST_TEST(refused.retry_after > 0);
+    BOOST_TEST(refused.retry_after <= 3600);
+    BOOST_TEST(mails_to("alice@example.org").size() == 5u);  // the refused one sent nothing
+
+    clock.advance(std::chrono::seconds(refused.retry_after));
+    BOOST_TEST(accounts::send_verification(services, user).allowed);
+    BOOST_TEST(mails_to("alice@example.org").size() == 6u);
+}
+
+BOOST_AUTO_TEST_CASE(each_user_has_their_own_send_limit) {
+    const auto alice = sign_up_ok(signup_input("alice@example.org"));
+    const auto bob = sign_up_ok(signup_input("bob@example.org"));
+    for (int i = 0; i < 4; ++i) accounts::send_verification(services, alice);
+    BOOST_TEST(!accounts::send_verification(services, alice).allowed);
+    BOOST_TEST(accounts::send_verification(services, bob).allowed);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

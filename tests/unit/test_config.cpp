@@ -1,0 +1,138 @@
+#include "gatehouse/core/config.hpp"
+#include "gatehouse/core/crypto.hpp"
+#include "temp_dir.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <sys/stat.h>
+
+using namespace gatehouse::core;
+
+namespace {
+
+// True when make_config throws a ConfigError whose message names `key`.
+bool rejects(const Settings& file, const Settings& env, const std::string& key) {
+    try {
+        make_config(file, env);
+    } catch (const ConfigError& e) {
+        return std::string(e.what()).find(key) != std::string::npos;
+    }
+    return false;
+}
+
+unsigned file_mode(const std::string& path) {
+    struct stat st {};
+    BOOST_REQUIRE(::stat(path.c_str(), &st) == 0);
+    return st.st_mode & 07777;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(config)
+
+BOOST_AUTO_TEST_CASE(defaults) {
+    const Config c = make_config({}, {});
+    BOOST_TEST(c.https_port == 8443);
+    BOOST_TEST(c.http_port == 8080);
+    BOOST_TEST(c.var_dir == "./var");
+    BOOST_TEST(c.workers == 0);
+    BOOST_TEST(c.effective_workers() >= 2);
+    BOOST_TEST(c.email_backend == "file");
+    BOOST_TEST(c.password_hasher == "argon2id");
+    BOOST_TEST(c.argon2_m_kib == 19456);
+    BOOST_TEST(c.session_ttl == 1209600);
+    BOOST_TEST(c.require_verified);
+    BOOST_TEST(!c.test_hooks);
+    BOOST_TEST(c.db_path() == "./var/gatehouse.db");
+    BOOST_TEST(c.memcached_servers() == "./var/run/memcached.sock");
+}
+
+BOOST_AUTO_TEST_CASE(file_overrides_defaults_and_environment_overrides_file) {
+    const Settings file{{"GATEHOUSE_WORKERS", "3"}, {"GATEHOUSE_HTTPS_PORT", "9443"}, {"GATEHOUSE_THROTTLE", "0"}};
+    const Settings env{{"GATEHOUSE_WORKERS", "5"}, {"GATEHOUSE_MEMCACHED", "127.0.0.1:11311"}};
+    const Config c = make_config(file, env);
+    BOOST_TEST(c.workers == 5);            // env beats file
+    BOOST_TEST(c.effective_workers() == 5);
+    BOOST_TEST(c.https_port == 9443);      // file beats default
+    BOOST_TEST(!c.throttle);
+    BOOST_TEST(c.memcached_servers() == "127.0.0.1:11311");
+    BOOST_TEST(c.http_port == 8080);       // default stays
+}
+
+BOOST_AUTO_TEST_CASE(bad_values_name_the_key) {
+    BOOST_TEST(rejects({}, {{"GATEHOUSE_WORKERS", "abc"}}, "GATEHOUSE_WORKERS"));
+    BOOST_TEST(rejects({}, {{"GATEHOUSE_WORKERS", "4x"}}, "GATEHOUSE_WORKERS"));
+    BOOST_TEST(rejects({}, {{"GATEHOUSE_HTTPS_PORT", "70000"}}, "GATEHOUSE_HTTPS_PORT"));
+    BOOST_TEST(rejects({}, {{"GATEHOUSE_HTTPS_PORT", ""}}, "GATEHOUSE_HTTPS_PORT"));
+    BOOST_TEST(rejects({}, {{"GATEHOUSE_EMAIL_BACKEND", "pigeon"}}, "GATEHOUSE_EMAIL_BACKEND"));
+    BOOST_TEST(rejects({}, {{"GATEHOUSE_THROTTLE", "maybe"}}, "GATEHOUSE_THROTTLE"));
+    BOOST_TEST(rejects({}, {{"GATEHOUSE_JWE_KEY", base64url_encode(std::string(31, 'k'))}}, "GATEHOUSE_JWE_KEY"));
+    BOOST_TEST(rejects({}, {{"GATEHOUSE_JWE_KEY", "not base64!"}}, "GATEHOUSE_JWE_KEY"));
+    BOOST_TEST(rejects({{"GATEHOUSE_WORKERS", "513"}}, {}, "GATEHOUSE_WORKERS"));  // from the file too
+    BOOST_TEST(rejects({}, {{"GATEHOUSE_HTTP_PORT", "8443"}}, "GATEHOUSE_HTTP_PORT"));
+    BOOST_TEST(rejects({}, {{"GATEHOUSE_SMS_BACKEND", "http"}}, "GATEHOUSE_SMS_URL"));
+
+    const std::string key = base64url_encode(std::string(32, 'k'));
+    BOOST_TEST(make_config({}, {{"GATEHOUSE_JWE_KEY", key}}).jwe_key == key);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_keys) {
+    BOOST_TEST(rejects({{"GATEHOUSE_WROKERS", "3"}}, {}, "GATEHOUSE_WROKERS"));
+    BOOST_TEST(rejects({{"WORKERS", "3"}}, {}, "WORKERS"));
+    BOOST_CHECK_NO_THROW(make_config({}, {{"GATEHOUSE_WROKERS", "3"}, {"PATH", "/bin"}}));
+    BOOST_CHECK_NO_THROW(make_config({{"GATEHOUSE_TLS_CERT", "/etc/cert.pem"}}, {}));  // read by the scripts
+}
+
+BOOST_AUTO_TEST_CASE(parse_config_file_syntax) {
+    const Settings s = parse_config_file(
+        "# a comment\n"
+        "\n"
+        "GATEHOUSE_WORKERS=4\n"
+        "   # indented comment\n"
+        "export GATEHOUSE_VAR=/srv/gatehouse\n"
+        "GATEHOUSE_SMTP_HOST = \"mail.example.org\"\n"
+        "GATEHOUSE_SMTP_USER='it''s'\n"
+        "GATEHOUSE_SMTP_PASSWORD=a=b#c\n"
+        "GATEHOUSE_SMS_URL=\r\n",
+        "test.conf");
+    const Settings expected{{"GATEHOUSE_WORKERS", "4"},
+                            {"GATEHOUSE_VAR", "/srv/gatehouse"},
+                            {"GATEHOUSE_SMTP_HOST", "mail.example.org"},
+                            {"GATEHOUSE_SMTP_USER", "it''s"},
+                            {"GATEHOUSE_SMTP_PASSWORD", "a=b#c"},
+                            {"GATEHOUSE_SMS_URL", ""}};
+    BOOST_TEST(s == expected);
+    BOOST_TEST(make_config(s, {}).var_dir == "/srv/gatehouse");
+}
+
+BOOST_AUTO_TEST_CASE(parse_config_file_rejects_a_line_without_equals) {
+    BOOST_CHECK_EXCEPTION(parse_config_file("GATEHOUSE_WORKERS=2\nGATEHOUSE_THROTTLE\n", "my.conf"), ConfigError,
+                          [](const ConfigError& e) { return std::string(e.what()).starts_with("my.conf:2:"); });
+    BOOST_CHECK_THROW(parse_config_file("=value\n", "my.conf"), ConfigError);
+}
+
+BOOST_AUTO_TEST_CASE(ensure_secrets_creates_private_files_once) {
+    gatehouse::test::TempDir tmp;
+    Config first;
+    first.var_dir = tmp.file("var");
+    ensure_secrets(first);
+    BOOST_TEST(file_mode(first.var_dir + "/secret.key") == 0600u);
+    BOOST_TEST(file_mode(first.var_dir + "/jwe.key") == 0600u);
+    BOOST_TEST(first.secret_key.size() >= 40);
+    BOOST_TEST(base64url_decode(first.jwe_key).value_or("").size() == 32u);
+    BOOST_TEST(std::filesystem::is_directory(first.var_dir + "/run"));
+
+    Config second;
+    second.var_dir = first.var_dir;
+    ensure_secrets(second);
+    BOOST_TEST(second.secret_key == first.secret_key);
+    BOOST_TEST(second.jwe_key == first.jwe_key);
+
+    Config third;  // a key from the environment wins over the file
+    third.var_dir = first.var_dir;
+    third.secret_key = "from-the-environment";
+    ensure_secrets(third);
+    BOOST_TEST(third.secret_key == "from-the-environment");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
