@@ -54,6 +54,7 @@ std::expected<store::User, FieldErrors> update_profile(Services& s, const store:
     }
     if (!errors.empty()) return std::unexpected(std::move(errors));
     const bool phone_changed = changed.phone != user.phone;
+    if (phone_changed) changed.phone_verified = false;  // a new phone is unverified
     try {
         store::Transaction tx(s.db);
         users.update_profile(changed);

@@ -1,5 +1,7 @@
 #include "gatehouse/accounts/services.hpp"
 
+#include "gatehouse/core/crypto.hpp"
+
 namespace gatehouse::accounts {
 
 HasherSettings hasher_settings(const core::Config& c) {
@@ -18,7 +20,8 @@ Services::Services(const core::Config& config_, store::Database& db_, store::Cac
       hasher(hasher_settings(config_)),
       throttle(cache_, clock_, config_.throttle),
       codes(cache_, clock_, config_.secret_key),
-      signer(config_.secret_key, clock_) {}
+      signer(config_.secret_key, clock_),
+      jwt(config_.secret_key, config_.jwt_encrypt ? core::base64url_decode(config_.jwe_key).value_or("") : std::string()) {}
 
 std::string Services::site_url() const {
     return "https://localhost" + (config.https_port == 443 ? std::string() : ":" + std::to_string(config.https_port));

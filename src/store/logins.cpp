@@ -4,7 +4,8 @@ namespace gatehouse::store {
 namespace {
 
 constexpr const char* kSelect =
-    "SELECT id, user_id, kind, key_hash, device, ip, created_at, last_seen_at, expires_at, revoked_at FROM logins ";
+    "SELECT id, user_id, kind, key_hash, device, ip, created_at, last_seen_at, expires_at, revoked_at, current_jti"
+    " FROM logins ";
 
 Login read_login(const Statement& row) {
     Login l;
@@ -18,6 +19,7 @@ Login read_login(const Statement& row) {
     l.last_seen_at = row.column_int(7);
     l.expires_at = row.column_int(8);
     if (!row.column_is_null(9)) l.revoked_at = row.column_int(9);
+    l.current_jti = row.column_optional_text(10);
     return l;
 }
 
@@ -25,8 +27,8 @@ Login read_login(const Statement& row) {
 
 std::int64_t LoginStore::insert(const Login& l) {
     db_.query(
-           "INSERT INTO logins (user_id, kind, key_hash, device, ip, created_at, last_seen_at, expires_at)"
-           " VALUES (?,?,?,?,?,?,?,?)")
+           "INSERT INTO logins (user_id, kind, key_hash, device, ip, created_at, last_seen_at, expires_at, current_jti)"
+           " VALUES (?,?,?,?,?,?,?,?,?)")
         .bind(1, l.user_id)
         .bind(2, l.kind)
         .bind(3, l.key_hash)
@@ -35,6 +37,7 @@ std::int64_t LoginStore::insert(const Login& l) {
         .bind(6, l.created_at)
         .bind(7, l.last_seen_at)
         .bind(8, l.expires_at)
+        .bind(9, l.current_jti)
         .run();
     return db_.last_insert_id();
 }
@@ -71,6 +74,37 @@ void LoginStore::touch(std::int64_t id, std::int64_t now, std::string_view ip) {
 
 void LoginStore::revoke(std::int64_t id, std::int64_t now) {
     db_.query("UPDATE logins SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").bind(1, now).bind(2, id).run();
+}
+
+void LoginStore::rotate(std::int64_t id, std::string_view old_jti, std::string_view new_jti, std::int64_t now,
+                        std::int64_t expires_at, std::int64_t old_expires_at) {
+    blacklist(old_jti, id, now, old_expires_at);
+    db_.query("UPDATE logins SET current_jti = ?, expires_at = ?, last_seen_at = ? WHERE id = ?")
+        .bind(1, new_jti)
+        .bind(2, expires_at)
+        .bind(3, now)
+        .bind(4, id)
+        .run();
+}
+
+void LoginStore::set_current_jti(std::int64_t id, std::string_view jti) {
+    db_.query("UPDATE logins SET current_jti = ? WHERE id = ?").bind(1, jti).bind(2, id).run();
+}
+
+std::optional<BlacklistedRefresh> LoginStore::blacklisted(std::string_view jti) {
+    auto q = db_.query("SELECT login_id, rotated_at FROM refresh_blacklist WHERE jti = ?");
+    q.bind(1, jti);
+    if (!q.step()) return std::nullopt;
+    return BlacklistedRefresh{q.row().column_int(0), q.row().column_int(1)};
+}
+
+void LoginStore::blacklist(std::string_view jti, std::int64_t login_id, std::int64_t now, std::int64_t expires_at) {
+    db_.query("INSERT OR IGNORE INTO refresh_blacklist (jti, login_id, rotated_at, expires_at) VALUES (?,?,?,?)")
+        .bind(1, jti)
+        .bind(2, login_id)
+        .bind(3, now)
+        .bind(4, expires_at)
+        .run();
 }
 
 }  // namespace gatehouse::store

@@ -5,7 +5,7 @@ namespace {
 
 constexpr std::string_view kColumns =
     "id, email, name, first_name, last_name, phone, date_of_birth, gender, password, "
-    "is_active, is_staff, is_superuser, is_verified, date_joined, last_login";
+    "is_active, is_staff, is_superuser, is_verified, date_joined, last_login, phone_verified";
 
 User read_user(const Statement& row) {
     User u;
@@ -24,6 +24,7 @@ User read_user(const Statement& row) {
     u.is_verified = row.column_int(12) != 0;
     u.date_joined = row.column_text(13);
     u.last_login = row.column_optional_text(14);
+    u.phone_verified = row.column_int(15) != 0;
     return u;
 }
 
@@ -37,12 +38,12 @@ std::optional<User> first_user(Query& q) {
 std::int64_t UserStore::insert(const User& u) {
     auto q = db_.query(
         "INSERT INTO users (email, name, first_name, last_name, phone, date_of_birth, gender, password,"
-        " is_active, is_staff, is_superuser, is_verified, date_joined, last_login)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        " is_active, is_staff, is_superuser, is_verified, date_joined, last_login, phone_verified)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     q.bind(1, u.email).bind(2, u.name).bind(3, u.first_name).bind(4, u.last_name).bind(5, u.phone);
     q.bind(6, u.date_of_birth).bind(7, u.gender).bind(8, u.password_hash).bind(9, u.is_active);
     q.bind(10, u.is_staff).bind(11, u.is_superuser).bind(12, u.is_verified).bind(13, u.date_joined);
-    q.bind(14, u.last_login);
+    q.bind(14, u.last_login).bind(15, u.phone_verified);
     q.run();
     return db_.last_insert_id();
 }
@@ -79,6 +80,16 @@ void UserStore::set_verified(std::int64_t id) {
     db_.query("UPDATE users SET is_verified = 1 WHERE id = ?").bind(1, id).run();
 }
 
+void UserStore::set_phone_verified(std::int64_t id) {
+    db_.query("UPDATE users SET phone_verified = 1 WHERE id = ?").bind(1, id).run();
+}
+
+void UserStore::set_active(std::int64_t id, bool active) {
+    db_.query("UPDATE users SET is_active = ? WHERE id = ?").bind(1, active).bind(2, id).run();
+}
+
+void UserStore::remove(std::int64_t id) { db_.query("DELETE FROM users WHERE id = ?").bind(1, id).run(); }
+
 void UserStore::set_last_login(std::int64_t id, std::string_view when) {
     db_.query("UPDATE users SET last_login = ? WHERE id = ?").bind(1, when).bind(2, id).run();
 }
@@ -86,7 +97,7 @@ void UserStore::set_last_login(std::int64_t id, std::string_view when) {
 void UserStore::update_profile(const User& u) {
     db_.query(
            "UPDATE users SET name = ?, first_name = ?, last_name = ?, phone = ?, date_of_birth = ?, gender = ?,"
-           " is_verified = ? WHERE id = ?")
+           " is_verified = ?, phone_verified = ? WHERE id = ?")
         .bind(1, u.name)
         .bind(2, u.first_name)
         .bind(3, u.last_name)
@@ -94,7 +105,8 @@ void UserStore::update_profile(const User& u) {
         .bind(5, u.date_of_birth)
         .bind(6, u.gender)
         .bind(7, u.is_verified)
-        .bind(8, u.id)
+        .bind(8, u.phone_verified)
+        .bind(9, u.id)
         .run();
 }
 

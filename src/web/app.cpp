@@ -28,6 +28,28 @@ const std::vector<Route>& routes() {
         {{"GET"}, "/accounts/verify/<token>/", verify_link_page},
         {{"GET", "POST"}, "/accounts/profile/", profile_page},
         {{"GET", "POST"}, "/accounts/devices/", devices_page},
+        {{"POST"}, "/api/auth/register/", api_register},
+        {{"POST"}, "/api/auth/token/", api_token_obtain},
+        {{"POST"}, "/api/auth/token/refresh/", api_token_refresh},
+        {{"POST"}, "/api/auth/token/verify/", api_token_verify},
+        {{"POST"}, "/api/auth/login/", api_login},
+        {{"POST"}, "/api/auth/logout/", api_logout},
+        {{"POST"}, "/api/auth/logout/all/", api_logout_all},
+        {{"POST"}, "/api/auth/verify-email/", api_verify_email},
+        {{"POST"}, "/api/auth/verify-email/resend/", api_verify_email_resend},
+        {{"POST"}, "/api/auth/otp/send/", api_otp_send},
+        {{"POST"}, "/api/auth/otp/verify/", api_otp_verify},
+        {{"POST"}, "/api/auth/phone/login/", api_phone_login},
+        {{"POST"}, "/api/auth/phone/verify/", api_phone_verify},
+        {{"POST"}, "/api/auth/phone/resend/", api_phone_resend},
+        {{"POST"}, "/api/auth/password/change/", api_password_change},
+        {{"POST"}, "/api/auth/password/reset/", api_password_reset},
+        {{"POST"}, "/api/auth/password/reset/check-otp/", api_password_reset_check},
+        {{"POST"}, "/api/auth/password/reset/confirm/", api_password_reset_confirm},
+        {{"GET", "PATCH", "DELETE"}, "/api/me/", api_me},
+        {{"GET"}, "/api/me/devices/", api_my_devices},
+        {{"DELETE"}, "/api/me/devices/<int:id>/", api_my_device},
+        {{"GET"}, "/api/schema/", api_schema},
         {{"GET"}, "/healthz", healthz},
         {{"GET"}, "/status", worker_status},
         {{"GET"}, "/__test__/sleep", test_sleep},
@@ -85,6 +107,11 @@ Outcome handle_request(Context& ctx, http::Request& request) {
     }
     const auto& route = routes()[static_cast<std::size_t>(match.route)];
     request.path_params = match.params;
+    if (api && !request.body.empty() && !request.json && request.content_type != "application/x-www-form-urlencoded" &&
+        request.content_type != "multipart/form-data")
+        return {error_response(ctx, true, 415, "Unsupported media type \"" + request.content_type + "\" in request.",
+                               "unsupported_media_type"),
+                route.pattern};
     try {
         return {route.handler(ctx, request), route.pattern};
     } catch (const core::Unavailable& e) {

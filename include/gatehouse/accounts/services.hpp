@@ -1,5 +1,6 @@
 #pragma once
 // Everything the account rules need, built once per worker after the fork and passed down.
+#include "gatehouse/accounts/jwt.hpp"
 #include "gatehouse/accounts/one_time_codes.hpp"
 #include "gatehouse/accounts/password_hasher.hpp"
 #include "gatehouse/accounts/password_policy.hpp"
@@ -42,6 +43,7 @@ struct Services {
     Throttle throttle;
     OneTimeCodes codes;
     TokenSigner signer;
+    JwtCodec jwt;
 
     std::int64_t now() const { return clock.unix_seconds(); }
     std::string site_url() const;  // "https://localhost:8443"

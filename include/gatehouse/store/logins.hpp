@@ -20,6 +20,12 @@ struct Login {
     std::int64_t last_seen_at = 0;
     std::int64_t expires_at = 0;
     std::optional<std::int64_t> revoked_at;
+    std::optional<std::string> current_jti;  // JWT families: the refresh token now valid
+};
+
+struct BlacklistedRefresh {
+    std::int64_t login_id = 0;
+    std::int64_t rotated_at = 0;
 };
 
 class LoginStore {
@@ -33,6 +39,12 @@ public:
     std::vector<Login> live_for_user(std::int64_t user_id, std::int64_t now);
     void touch(std::int64_t id, std::int64_t now, std::string_view ip);
     void revoke(std::int64_t id, std::int64_t now);
+    // A JWT family's refresh rotation: the old jti is blacklisted, the new one becomes current.
+    void rotate(std::int64_t id, std::string_view old_jti, std::string_view new_jti, std::int64_t now,
+                std::int64_t expires_at, std::int64_t old_expires_at);
+    void set_current_jti(std::int64_t id, std::string_view jti);
+    std::optional<BlacklistedRefresh> blacklisted(std::string_view jti);
+    void blacklist(std::string_view jti, std::int64_t login_id, std::int64_t now, std::int64_t expires_at);
 
 private:
     Database& db_;

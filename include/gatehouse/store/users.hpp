@@ -22,6 +22,7 @@ struct User {
     bool is_staff = false;
     bool is_superuser = false;
     bool is_verified = false;
+    bool phone_verified = false;
     std::string date_joined;
     std::optional<std::string> last_login;
 };
@@ -38,6 +39,9 @@ public:
     std::optional<User> find_by_phone(std::string_view phone);
     void set_password_hash(std::int64_t id, std::string_view hash);
     void set_verified(std::int64_t id);
+    void set_phone_verified(std::int64_t id);
+    void set_active(std::int64_t id, bool active);
+    void remove(std::int64_t id);
     void set_last_login(std::int64_t id, std::string_view when);
     // name, first_name, last_name, phone, date_of_birth, gender (and is_verified when a phone changes).
     void update_profile(const User& user);

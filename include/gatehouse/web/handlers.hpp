@@ -30,6 +30,36 @@ http::Response password_reset_confirm_page(Context& ctx, http::Request& req);
 http::Response profile_page(Context& ctx, http::Request& req);
 http::Response devices_page(Context& ctx, http::Request& req);
 
+// api_auth.cpp
+http::Response api_register(Context& ctx, http::Request& req);
+http::Response api_token_obtain(Context& ctx, http::Request& req);
+http::Response api_token_refresh(Context& ctx, http::Request& req);
+http::Response api_token_verify(Context& ctx, http::Request& req);
+http::Response api_login(Context& ctx, http::Request& req);
+http::Response api_logout(Context& ctx, http::Request& req);
+http::Response api_logout_all(Context& ctx, http::Request& req);
+http::Response api_verify_email(Context& ctx, http::Request& req);
+http::Response api_verify_email_resend(Context& ctx, http::Request& req);
+
+// api_otp.cpp
+http::Response api_otp_send(Context& ctx, http::Request& req);
+http::Response api_otp_verify(Context& ctx, http::Request& req);
+http::Response api_phone_login(Context& ctx, http::Request& req);
+http::Response api_phone_verify(Context& ctx, http::Request& req);
+http::Response api_phone_resend(Context& ctx, http::Request& req);
+
+// api_password.cpp
+http::Response api_password_change(Context& ctx, http::Request& req);
+http::Response api_password_reset(Context& ctx, http::Request& req);
+http::Response api_password_reset_check(Context& ctx, http::Request& req);
+http::Response api_password_reset_confirm(Context& ctx, http::Request& req);
+
+// api_me.cpp
+http::Response api_me(Context& ctx, http::Request& req);
+http::Response api_my_devices(Context& ctx, http::Request& req);
+http::Response api_my_device(Context& ctx, http::Request& req);
+http::Response api_schema(Context& ctx, http::Request& req);
+
 // ops.cpp
 http::Response healthz(Context& ctx, http::Request& req);
 http::Response worker_status(Context& ctx, http::Request& req);

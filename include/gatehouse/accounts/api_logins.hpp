@@ -1,0 +1,48 @@
+#pragma once
+// Logins of API clients: JWT refresh families (simplejwt with rotation and blacklist) and classic
+// API tokens (DRF's authtoken, one per device, stored hashed). Both are rows of the logins table,
+// so they show on the devices page and die with logout-all, password changes and revocation.
+#include "gatehouse/accounts/services.hpp"
+#include "gatehouse/store/users.hpp"
+
+#include <expected>
+#include <optional>
+#include <string>
+
+namespace gatehouse::accounts {
+
+struct ApiPrincipal {
+    store::User user;
+    std::int64_t login_id = 0;
+    std::string kind;  // "jwt" or "token"
+};
+
+struct TokenPair {
+    std::string access;
+    std::string refresh;
+};
+
+// A new family (a device) with its first access and refresh tokens.
+TokenPair open_jwt_login(Services& services, const store::User& user, const ClientInfo& client);
+
+enum class RefreshFailure { Invalid, Reused };
+// Rotation: the presented refresh token is blacklisted and a new pair is issued. Presenting a
+// blacklisted refresh token again ends its whole family (Reused) — unless it was rotated less than
+// GATEHOUSE_REFRESH_GRACE seconds ago, which is a plain Invalid.
+std::expected<TokenPair, RefreshFailure> rotate_refresh(Services& services, std::string_view refresh,
+                                                         const ClientInfo& client);
+
+// The user behind a Bearer access token whose login is live and whose user is active.
+std::optional<ApiPrincipal> authenticate_access(Services& services, std::string_view access);
+// /token/verify/: any of our tokens (access, or a refresh that is still current) that is valid now.
+bool token_is_valid(Services& services, std::string_view token);
+
+enum class RefreshLogout { Done, NotYours };
+// Bearer logout: blacklists the refresh token and ends its family, when it is this user's.
+RefreshLogout end_refresh_family(Services& services, const store::User& user, std::string_view refresh);
+
+// A new API token (40 hex) for this device; only its SHA-256 is stored.
+std::string open_token_login(Services& services, const store::User& user, const ClientInfo& client);
+std::optional<ApiPrincipal> authenticate_token(Services& services, std::string_view key);
+
+}  // namespace gatehouse::accounts

@@ -1,0 +1,32 @@
+#pragma once
+// Shared pieces of the JSON API handlers: reading fields from JSON or form bodies, DRF-style errors,
+// the user object, and Token/Bearer authentication (the API never reads the session cookie).
+#include "gatehouse/accounts/api_logins.hpp"
+#include "gatehouse/accounts/services.hpp"
+#include "gatehouse/http/request.hpp"
+#include "gatehouse/http/response.hpp"
+#include "gatehouse/store/users.hpp"
+#include "gatehouse/web/context.hpp"
+
+#include <expected>
+#include <optional>
+#include <string>
+
+namespace gatehouse::web {
+
+// A field of a JSON object body or a form body; numbers are read as their text.
+std::optional<std::string> api_field(const http::Request& request, const char* name);
+std::string api_field_or_empty(const http::Request& request, const char* name);
+// 400 {"field": ["This field is required."]} for the first of these that is missing or empty.
+std::optional<http::Response> require_fields(const http::Request& request, std::initializer_list<const char*> names);
+
+http::Response api_detail(int status, const std::string& detail, const std::string& code);
+http::Response api_validation(const accounts::FieldErrors& errors);  // 400
+http::Response api_throttled(int retry_after);                       // 429 with Retry-After
+nlohmann::json user_json(const store::User& user);
+accounts::ClientInfo api_client(const http::Request& request);
+
+// Bearer (JWT access) or Token; the 401 answer (with WWW-Authenticate) when neither is good.
+std::expected<accounts::ApiPrincipal, http::Response> api_authenticate(Context& ctx, const http::Request& request);
+
+}  // namespace gatehouse::web

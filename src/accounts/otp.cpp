@@ -1,0 +1,174 @@
+#include "gatehouse/accounts/otp.hpp"
+
+#include "gatehouse/accounts/devices.hpp"
+#include "gatehouse/accounts/notifier.hpp"
+#include "gatehouse/accounts/users.hpp"
+#include "gatehouse/accounts/validation.hpp"
+#include "gatehouse/core/clock.hpp"
+#include "gatehouse/core/crypto.hpp"
+#include "gatehouse/store/database.hpp"
+
+#include <phonenumbers/phonenumberutil.h>
+
+namespace gatehouse::accounts {
+namespace {
+
+constexpr int kCodeSeconds = 600;
+constexpr int kResetSeconds = 3600;
+constexpr int kPhoneRequestsPerDay = 5;
+
+std::string user_subject(std::int64_t id) { return "user:" + std::to_string(id); }
+std::string channel_key(std::int64_t id) { return "otpch:" + std::to_string(id); }
+std::string reset_checked_key(std::string_view token) {
+    return "resetok:" + core::hex_encode(core::sha256(token)).substr(0, 40);
+}
+
+}  // namespace
+
+std::expected<OtpSent, OtpRefusal> send_otp(Services& s, const store::User& user, std::string_view channel) {
+    if (channel == "email" ? !user.email : !user.phone) return std::unexpected(OtpRefusal{OtpFailure::NoAddress});
+    const auto decision = s.throttle.hit("otp-send", user_subject(user.id), Limits::kOtpSends, Limits::kOtpSendWindow);
+    if (!decision.allowed) return std::unexpected(OtpRefusal{OtpFailure::Throttled, decision.retry_after});
+    OtpSent sent{s.codes.issue("otp", user_subject(user.id), kCodeSeconds)};
+    s.cache.set(channel_key(user.id), channel, kCodeSeconds);
+    store::Transaction tx(s.db);
+    Notifier notifier(s.templates, s.db);
+    if (channel == "email") {
+        ctemplate::TemplateDictionary dict("otp");
+        dict.SetValue("SITE_URL", s.site_url());
+        dict.SetValue("CODE", sent.code);
+        notifier.email(*user.email, "otp", dict, s.now());
+    } else {
+        notifier.sms(*user.phone, "Your Gatehouse code is " + sent.code + ". It is valid for 10 minutes.", s.now());
+    }
+    tx.commit();
+    return sent;
+}
+
+CodeCheck verify_otp(Services& s, const store::User& user, std::string_view code) {
+    const auto result = s.codes.check("otp", user_subject(user.id), code);
+    if (result != CodeCheck::Valid) return result;
+    const auto channel = s.cache.get(channel_key(user.id)).value_or("email");
+    store::UserStore users(s.db);
+    if (channel == "sms") users.set_phone_verified(user.id);
+    else users.set_verified(user.id);
+    return result;
+}
+
+std::optional<std::string> normalize_phone(std::string_view phone) {
+    using i18n::phonenumbers::PhoneNumber;
+    using i18n::phonenumbers::PhoneNumberUtil;
+    const std::string text = trim(phone);
+    if (text.empty() || text.front() != '+' || text.size() > 32) return std::nullopt;
+    const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
+    PhoneNumber number;
+    if (util->Parse(text, "ZZ", &number) != PhoneNumberUtil::NO_PARSING_ERROR) return std::nullopt;
+    if (!util->IsPossibleNumber(number)) return std::nullopt;
+    std::string e164;
+    util->Format(number, PhoneNumberUtil::E164, &e164);
+    if (!phone_problem(e164).empty()) return std::nullopt;
+    return e164;
+}
+
+std::expected<OtpSent, OtpRefusal> send_phone_login_code(Services& s, std::string_view raw_phone) {
+    const auto phone = normalize_phone(raw_phone);
+    if (!phone) return std::unexpected(OtpRefusal{OtpFailure::BadNumber});
+    const auto daily = s.throttle.hit("phone-login", *phone, kPhoneRequestsPerDay, 86400);
+    if (!daily.allowed) return std::unexpected(OtpRefusal{OtpFailure::DailyLimit, daily.retry_after});
+    OtpSent sent{s.codes.issue("phone-login", *phone, kCodeSeconds)};
+    store::Transaction tx(s.db);
+    Notifier(s.templates, s.db).sms(*phone, "Your Gatehouse login code is " + sent.code + ". It is valid for 10 minutes.", s.now());
+    tx.commit();
+    return sent;
+}
+
+std::expected<store::User, CodeCheck> verify_phone_login(Services& s, std::string_view raw_phone, std::string_view code) {
+    const auto phone = normalize_phone(raw_phone);
+    if (!phone) return std::unexpected(CodeCheck::Invalid);
+    const auto result = s.codes.check("phone-login", *phone, code);
+    if (result != CodeCheck::Valid) return std::unexpected(result);
+    store::UserStore users(s.db);
+    if (auto user = users.find_by_phone(*phone)) {
+        if (!user->phone_verified) users.set_phone_verified(user->id);
+        user->phone_verified = true;
+        if (!user->is_active) return std::unexpected(CodeCheck::Invalid);
+        return *user;
+    }
+    store::User user;
+    user.phone = *phone;
+    user.is_verified = true;
+    user.phone_verified = true;
+    user.date_joined = core::iso8601_utc(s.now());
+    try {
+        store::Transaction tx(s.db);
+        user.id = users.insert(user);
+        tx.commit();
+    } catch (const store::ConstraintError&) {
+        if (auto existing = users.find_by_phone(*phone)) return *existing;  // created in parallel
+        throw;
+    }
+    return user;
+}
+
+std::string api_reset_token(Services& s, std::string_view email) {
+    if (auto normalized = normalize_email(email))
+        if (auto user = store::UserStore(s.db).find_by_email(*normalized); user && user->is_active)
+            return s.signer.make("reset-api", user->id, kResetSeconds, reset_link_state(*user));
+    // No such user: the same shape of token, signed over a state no user can ever have.
+    return s.signer.make("reset-api", 0, kResetSeconds, core::random_hex(16));
+}
+
+namespace {
+std::optional<store::User> reset_token_user(Services& s, std::string_view token) {
+    const auto claims = s.signer.read(token);
+    if (!claims || claims->user_id == 0) return std::nullopt;
+    auto user = store::UserStore(s.db).find_by_id(claims->user_id);
+    if (!user || !user->is_active) return std::nullopt;
+    if (s.signer.verify(token, "reset-api", reset_link_state(*user)) != TokenCheck::Valid) return std::nullopt;
+    return user;
+}
+}  // namespace
+
+ResetCodeCheck check_reset_code(Services& s, std::string_view token, std::string_view otp) {
+    auto user = reset_token_user(s, token);
+    if (!user) return ResetCodeCheck::BadToken;
+    switch (s.codes.check("reset", user_subject(user->id), otp)) {
+        case CodeCheck::Valid:
+            s.cache.set(reset_checked_key(token), "1", kResetSeconds);
+            return ResetCodeCheck::Valid;
+        case CodeCheck::Invalid: return ResetCodeCheck::Invalid;
+        case CodeCheck::Expired: return ResetCodeCheck::Expired;
+    }
+    return ResetCodeCheck::Invalid;
+}
+
+std::expected<ResetConfirm, FieldErrors> confirm_reset_by_code(Services& s, std::string_view token,
+                                                               std::string_view new_password) {
+    auto user = reset_token_user(s, token);
+    if (!user) return ResetConfirm::BadToken;
+    if (!s.cache.get(reset_checked_key(token))) return ResetConfirm::NotChecked;
+    FieldErrors errors;
+    if (new_password.empty()) errors["new_password"].push_back("This field is required.");
+    else
+        for (auto& message : s.policy.check(new_password, user->email.value_or(""), user->name.value_or("")))
+            errors["new_password"].push_back(std::move(message));
+    if (!errors.empty()) return std::unexpected(std::move(errors));
+    const std::string hash = s.hasher.hash(new_password);
+    {
+        store::Transaction tx(s.db);
+        store::UserStore users(s.db);
+        users.set_password_hash(user->id, hash);
+        users.set_verified(user->id);
+        if (user->email) {
+            ctemplate::TemplateDictionary dict("password_changed");
+            dict.SetValue("SITE_URL", s.site_url());
+            Notifier(s.templates, s.db).email(*user->email, "password_changed", dict, s.now());
+        }
+        tx.commit();
+    }
+    s.cache.remove(reset_checked_key(token));
+    revoke_all_logins(s, user->id);
+    return ResetConfirm::Done;
+}
+
+}  // namespace gatehouse::accounts

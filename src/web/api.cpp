@@ -1,0 +1,95 @@
+#include "gatehouse/web/api.hpp"
+
+#include <strings.h>
+
+namespace gatehouse::web {
+
+std::optional<std::string> api_field(const http::Request& request, const char* name) {
+    if (request.json) {
+        if (!request.json->is_object()) return std::nullopt;
+        auto it = request.json->find(name);
+        if (it == request.json->end() || it->is_null()) return std::nullopt;
+        if (it->is_string()) return it->get<std::string>();
+        if (it->is_number() || it->is_boolean()) return it->dump();
+        return std::string();  // objects and arrays are not a text value
+    }
+    return request.form_field(name);
+}
+
+std::string api_field_or_empty(const http::Request& request, const char* name) {
+    return api_field(request, name).value_or("");
+}
+
+std::optional<http::Response> require_fields(const http::Request& request, std::initializer_list<const char*> names) {
+    accounts::FieldErrors errors;
+    for (const char* name : names) {
+        auto value = api_field(request, name);
+        if (!value) errors[name].push_back("This field is required.");
+        else if (value->empty()) errors[name].push_back("This field may not be blank.");
+    }
+    if (errors.empty()) return std::nullopt;
+    return api_validation(errors);
+}
+
+http::Response api_detail(int status, const std::string& detail, const std::string& code) {
+    return http::Response::json(status, {{"detail", detail}, {"code", code}});
+}
+
+http::Response api_validation(const accounts::FieldErrors& errors) {
+    nlohmann::json body = nlohmann::json::object();
+    for (const auto& [field, messages] : errors) body[field] = messages;
+    return http::Response::json(400, body);
+}
+
+http::Response api_throttled(int retry_after) {
+    const int wait = std::max(retry_after, 1);
+    auto response = api_detail(429, "Request was throttled. Expected available in " + std::to_string(wait) + " seconds.",
+                               "throttled");
+    response.set_header("Retry-After", std::to_string(wait));
+    return response;
+}
+
+nlohmann::json user_json(const store::User& u) {
+    auto optional = [](const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+    return {{"id", u.id},
+            {"email", optional(u.email)},
+            {"name", optional(u.name)},
+            {"first_name", u.first_name},
+            {"last_name", u.last_name},
+            {"phone", optional(u.phone)},
+            {"date_of_birth", optional(u.date_of_birth)},
+            {"gender", optional(u.gender)},
+            {"is_verified", u.is_verified},
+            {"is_staff", u.is_staff},
+            {"date_joined", u.date_joined},
+            {"last_login", optional(u.last_login)}};
+}
+
+accounts::ClientInfo api_client(const http::Request& request) {
+    return {request.remote_addr, request.header("user-agent")};
+}
+
+std::expected<accounts::ApiPrincipal, http::Response> api_authenticate(Context& ctx, const http::Request& request) {
+    const std::string header = request.header("authorization");
+    const auto space = header.find(' ');
+    const std::string scheme = header.substr(0, space);
+    std::string credential = space == std::string::npos ? std::string() : header.substr(space + 1);
+    while (!credential.empty() && credential.front() == ' ') credential.erase(0, 1);
+    if (strcasecmp(scheme.c_str(), "Bearer") == 0 && !credential.empty()) {
+        if (auto principal = accounts::authenticate_access(ctx.accounts, credential)) return *principal;
+        auto response = api_detail(401, "Given token not valid for any token type", "token_not_valid");
+        response.set_header("WWW-Authenticate", "Bearer realm=\"api\"");
+        return std::unexpected(std::move(response));
+    }
+    if (strcasecmp(scheme.c_str(), "Token") == 0 && !credential.empty()) {
+        if (auto principal = accounts::authenticate_token(ctx.accounts, credential)) return *principal;
+        auto response = api_detail(401, "Invalid token.", "token_not_valid");
+        response.set_header("WWW-Authenticate", "Token");
+        return std::unexpected(std::move(response));
+    }
+    auto response = api_detail(401, "Authentication credentials were not provided.", "not_authenticated");
+    response.set_header("WWW-Authenticate", "Bearer realm=\"api\"");
+    return std::unexpected(std::move(response));
+}
+
+}  // namespace gatehouse::web

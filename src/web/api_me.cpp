@@ -1,0 +1,100 @@
+// JSON API: the caller's own account (/api/me/), its devices, and the OpenAPI document.
+#include "gatehouse/accounts/devices.hpp"
+#include "gatehouse/accounts/users.hpp"
+#include "gatehouse/core/clock.hpp"
+#include "gatehouse/web/api.hpp"
+#include "gatehouse/web/handlers.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+namespace gatehouse::web {
+namespace {
+
+std::optional<std::string> patch_field(const http::Request& req, const char* name) {
+    // Present (even empty or null: clears it) → a new value; absent → unchanged.
+    if (req.json && req.json->is_object()) {
+        auto it = req.json->find(name);
+        if (it == req.json->end()) return std::nullopt;
+        if (it->is_null()) return std::string();
+    }
+    return api_field(req, name);
+}
+
+}  // namespace
+
+http::Response api_me(Context& ctx, http::Request& req) {
+    auto principal = api_authenticate(ctx, req);
+    if (!principal) return principal.error();
+    const auto& user = principal->user;
+    if (req.method == "PATCH") {
+        if (req.json && !req.json->is_object())
+            return api_validation({{"non_field_errors", {"Invalid data. Expected a dictionary."}}});
+        accounts::ProfileInput input{patch_field(req, "name"),  patch_field(req, "first_name"),
+                                     patch_field(req, "last_name"), patch_field(req, "phone"),
+                                     patch_field(req, "date_of_birth"), patch_field(req, "gender")};
+        auto result = accounts::update_profile(ctx.accounts, user, input);
+        if (!result) return api_validation(result.error());
+        return http::Response::json(200, user_json(*result));
+    }
+    if (req.method == "DELETE") {
+        if (auto missing = require_fields(req, {"password"})) return *missing;
+        if (!ctx.accounts.hasher.verify(api_field_or_empty(req, "password"), user.password_hash))
+            return api_validation({{"password", {"The password is not correct."}}});
+        accounts::revoke_all_logins(ctx.accounts, user.id);
+        store::UserStore(ctx.accounts.db).remove(user.id);
+        return http::Response::json(204, nullptr);
+    }
+    auto response = http::Response::json(200, user_json(user));
+    response.set_header("Cache-Control", "no-store");
+    return response;
+}
+
+http::Response api_my_devices(Context& ctx, http::Request& req) {
+    auto principal = api_authenticate(ctx, req);
+    if (!principal) return principal.error();
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& login : accounts::live_logins(ctx.accounts, principal->user.id))
+        list.push_back({{"id", login.id},
+                        {"kind", login.kind},
+                        {"device", login.device},
+                        {"ip", login.ip},
+                        {"created", core::iso8601_utc(login.created_at)},
+                        {"last_seen", core::iso8601_utc(login.last_seen_at)},
+                        {"current", login.id == principal->login_id}});
+    auto response = http::Response::json(200, list);
+    response.set_header("Cache-Control", "no-store");
+    return response;
+}
+
+http::Response api_my_device(Context& ctx, http::Request& req) {
+    auto principal = api_authenticate(ctx, req);
+    if (!principal) return principal.error();
+    std::int64_t id = 0;
+    const std::string& text = req.path_params["id"];
+    std::from_chars(text.data(), text.data() + text.size(), id);
+    for (const auto& login : accounts::live_logins(ctx.accounts, principal->user.id)) {
+        if (login.id != id) continue;
+        accounts::revoke_login(ctx.accounts, login);
+        return http::Response::json(204, nullptr);
+    }
+    return api_detail(404, "Not found.", "not_found");
+}
+
+http::Response api_schema(Context& ctx, http::Request&) {
+    // Read once per worker: the document is part of the release, like the templates.
+    static const std::string document = [&] {
+        std::ifstream in(ctx.templates.root() + "/openapi.json");
+        std::stringstream text;
+        text << in.rdbuf();
+        return text.str();
+    }();
+    if (document.empty()) return api_detail(503, "The API description is missing.", "service_unavailable");
+    http::Response response;
+    response.body = document;
+    response.set_header("Content-Type", "application/json");
+    return response;
+}
+
+}  // namespace gatehouse::web
