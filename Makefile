@@ -25,7 +25,7 @@ E2E_SRC   := $(wildcard tests/e2e/*.cpp)
 UNIT_OBJ  := $(UNIT_SRC:%.cpp=$(BUILD)/%.o)
 E2E_OBJ   := $(E2E_SRC:%.cpp=$(BUILD)/%.o)
 
-.PHONY: build deps run test unit e2e bench clean
+.PHONY: build deps run test unit e2e bench walk clean
 build: $(BUILD)/gatehouse
 
 # Installing packages needs root; everyone else gets the list of what is missing.
@@ -73,6 +73,10 @@ test: $(BUILD)/gatehouse $(BUILD)/unit_tests $(BUILD)/e2e_tests
 
 bench: build
 	tests/bench.sh
+
+# A real browser (headless Chromium) through the main flows; not part of `make test`.
+walk: build
+	tests/browser/walk.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -45,7 +45,47 @@ bool is_hex32(const std::string& s) {
     return s.size() == 32 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
+struct JwkRelease { void operator()(cjose_jwk_t* k) const { cjose_jwk_release(k); } };
+using Jwk = std::unique_ptr<cjose_jwk_t, JwkRelease>;
+
+std::optional<std::string> verify_with(std::string_view compact, const cjose_jwk_t* key) {
+    cjose_err err;
+    Jws jws(cjose_jws_import(compact.data(), compact.size(), &err));
+    if (!jws) return std::nullopt;
+    // Pinned: HS256 only. "none", HS512, RS256 … never reach the key.
+    if (!header_is(cjose_jws_get_protected(jws.get()), CJOSE_HDR_ALG, CJOSE_HDR_ALG_HS256)) return std::nullopt;
+    if (!cjose_jws_verify(jws.get(), key, &err)) return std::nullopt;
+    uint8_t* plain = nullptr;
+    size_t length = 0;
+    if (!cjose_jws_get_plaintext(jws.get(), &plain, &length, &err)) return std::nullopt;
+    return std::string(reinterpret_cast<const char*>(plain), length);
+}
+
+std::optional<std::string> decrypt_with(std::string_view compact, const cjose_jwk_t* key, std::string_view enc) {
+    cjose_err err;
+    Jwe jwe(cjose_jwe_import(compact.data(), compact.size(), &err));
+    if (!jwe) return std::nullopt;
+    cjose_header_t* h = cjose_jwe_get_protected(jwe.get());
+    if (!header_is(h, CJOSE_HDR_ALG, CJOSE_HDR_ALG_DIR) || !header_is(h, CJOSE_HDR_ENC, enc)) return std::nullopt;
+    size_t length = 0;
+    std::unique_ptr<uint8_t, FreeRelease> plain(cjose_jwe_decrypt(jwe.get(), key, &length, &err));
+    if (!plain) return std::nullopt;
+    return std::string(reinterpret_cast<const char*>(plain.get()), length);
+}
+
 }  // namespace
+
+std::optional<std::string> verify_hs256(std::string_view compact, std::string_view key) {
+    if (compact.size() > kMaxTokenBytes || key.empty()) return std::nullopt;
+    Jwk jwk(oct_key(key));
+    return verify_with(compact, jwk.get());
+}
+
+std::optional<std::string> decrypt_dir(std::string_view compact, std::string_view key, std::string_view enc) {
+    if (compact.size() > kMaxTokenBytes || key.empty()) return std::nullopt;
+    Jwk jwk(oct_key(key));
+    return decrypt_with(compact, jwk.get(), enc);
+}
 
 void JwtCodec::KeyRelease::operator()(void* jwk) const { cjose_jwk_release(static_cast<cjose_jwk_t*>(jwk)); }
 
@@ -81,34 +121,18 @@ std::string JwtCodec::encode(const JwtClaims& c) const {
 
 std::optional<JwtClaims> JwtCodec::decode(std::string_view token, std::int64_t now) const {
     if (token.empty() || token.size() > kMaxTokenBytes) return std::nullopt;
-    cjose_err err;
-    std::string signed_token;
     const auto dots = std::count(token.begin(), token.end(), '.');
+    std::optional<std::string> signed_token;
     if (jwe_key_) {
         if (dots != 4) return std::nullopt;  // encryption on: a plain JWS is refused
-        Jwe jwe(cjose_jwe_import(token.data(), token.size(), &err));
-        if (!jwe) return std::nullopt;
-        cjose_header_t* h = cjose_jwe_get_protected(jwe.get());
-        if (!header_is(h, CJOSE_HDR_ALG, CJOSE_HDR_ALG_DIR) || !header_is(h, CJOSE_HDR_ENC, CJOSE_HDR_ENC_A256GCM))
-            return std::nullopt;
-        size_t length = 0;
-        std::unique_ptr<uint8_t, FreeRelease> plain(
-            cjose_jwe_decrypt(jwe.get(), static_cast<cjose_jwk_t*>(jwe_key_.get()), &length, &err));
-        if (!plain) return std::nullopt;
-        signed_token.assign(reinterpret_cast<const char*>(plain.get()), length);
-    } else {
-        if (dots != 2) return std::nullopt;
-        signed_token.assign(token);
+        signed_token = decrypt_with(token, static_cast<cjose_jwk_t*>(jwe_key_.get()), CJOSE_HDR_ENC_A256GCM);
+    } else if (dots == 2) {
+        signed_token = std::string(token);
     }
-    Jws jws(cjose_jws_import(signed_token.data(), signed_token.size(), &err));
-    if (!jws) return std::nullopt;
-    // Pinned: HS256 only. "none", HS512, RS256 … never reach the key.
-    if (!header_is(cjose_jws_get_protected(jws.get()), CJOSE_HDR_ALG, CJOSE_HDR_ALG_HS256)) return std::nullopt;
-    if (!cjose_jws_verify(jws.get(), static_cast<cjose_jwk_t*>(hmac_key_.get()), &err)) return std::nullopt;
-    uint8_t* plain = nullptr;
-    size_t length = 0;
-    if (!cjose_jws_get_plaintext(jws.get(), &plain, &length, &err)) return std::nullopt;
-    const auto payload = nlohmann::json::parse(std::string_view(reinterpret_cast<const char*>(plain), length), nullptr, false);
+    if (!signed_token) return std::nullopt;
+    const auto text = verify_with(*signed_token, static_cast<cjose_jwk_t*>(hmac_key_.get()));
+    if (!text) return std::nullopt;
+    const auto payload = nlohmann::json::parse(*text, nullptr, false);
     if (payload.is_discarded() || !payload.is_object()) return std::nullopt;
     JwtClaims c;
     try {

@@ -10,6 +10,12 @@
 namespace gatehouse::web {
 namespace {
 
+// "2026-11-21T11:13:39Z" → "2026-11-21 11:13 UTC", for people.
+std::string readable(const std::string& iso) {
+    if (iso.size() < 16) return iso;
+    return iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
+}
+
 void fill_profile(ctemplate::TemplateDictionary& dict, const store::User& user) {
     dict.SetValue("EMAIL", user.email.value_or(""));
     dict.SetValue("NAME", user.name.value_or(""));
@@ -17,7 +23,7 @@ void fill_profile(ctemplate::TemplateDictionary& dict, const store::User& user) 
     dict.SetValue("LAST_NAME", user.last_name);
     dict.SetValue("PHONE", user.phone.value_or(""));
     dict.SetValue("DATE_OF_BIRTH", user.date_of_birth.value_or(""));
-    dict.SetValue("DATE_JOINED", user.date_joined);
+    dict.SetValue("DATE_JOINED", readable(user.date_joined));
     dict.SetValue("VERIFIED", user.is_verified ? "yes" : "no");
     if (!user.is_verified) dict.ShowSection("UNVERIFIED");
     const std::string gender = user.gender.value_or("");
@@ -89,8 +95,8 @@ http::Response devices_page(Context& ctx, http::Request& req) {
         row->SetValue("KIND", login.kind == "session" ? "Browser" : login.kind == "jwt" ? "App (JWT)" : "API token");
         row->SetValue("DEVICE_NAME", login.device);
         row->SetValue("IP", login.ip);
-        row->SetValue("CREATED", core::iso8601_utc(login.created_at));
-        row->SetValue("LAST_SEEN", core::iso8601_utc(login.last_seen_at));
+        row->SetValue("CREATED", readable(core::iso8601_utc(login.created_at)));
+        row->SetValue("LAST_SEEN", readable(core::iso8601_utc(login.last_seen_at)));
         if (login.id == current) row->ShowSection("CURRENT");
     }
     return browser_page(ctx, browser, 200, "Your devices", "accounts/devices.html", dict);

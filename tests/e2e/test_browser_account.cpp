@@ -7,9 +7,11 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <cctype>
 #include <ctime>
 #include <string>
 #include <thread>
+#include <vector>
 
 using namespace gatehouse::e2e;
 using namespace std::chrono_literals;
@@ -422,6 +424,33 @@ BOOST_AUTO_TEST_CASE(pages_with_account_data_are_not_stored) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()  // devices
+
+BOOST_AUTO_TEST_SUITE(csrf)  // continued from test_browser_flows.cpp
+
+BOOST_AUTO_TEST_CASE(every_post_form_carries_a_csrf_token) {
+    auto& stack = shared_stack();
+    const std::string email = unique_email("forms");
+    sign_up_verified(stack, email);
+    Browser anonymous(stack);
+    for (const char* path : {"/accounts/signup/", "/accounts/login/", "/accounts/password/reset/"}) {
+        BOOST_TEST_CONTEXT(path) {
+            const auto r = anonymous.get(path);
+            BOOST_TEST(count_of(r.body, "<form method=\"post\"") >= 1u);
+            BOOST_TEST(count_of(r.body, "<form method=\"post\"") == count_of(r.body, "name=\"csrfmiddlewaretoken\""));
+        }
+    }
+    Browser browser(stack);
+    BOOST_TEST_REQUIRE(log_in(browser, email).status == 302);
+    for (const char* path : {"/accounts/profile/", "/accounts/devices/", "/accounts/password/change/", "/accounts/logout/"}) {
+        BOOST_TEST_CONTEXT(path) {
+            const auto r = browser.get(path);
+            BOOST_TEST(count_of(r.body, "<form method=\"post\"") >= 1u);
+            BOOST_TEST(count_of(r.body, "<form method=\"post\"") == count_of(r.body, "name=\"csrfmiddlewaretoken\""));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()  // csrf
 
 // These stop or throttle things, so each has a stack of its own.
 BOOST_AUTO_TEST_SUITE(limits)

@@ -20,6 +20,11 @@ struct JwtClaims {
     std::int64_t sid = 0;
 };
 
+// The payload of a compact JWS whose header says alg HS256 and whose signature is good under key.
+std::optional<std::string> verify_hs256(std::string_view compact, std::string_view key);
+// The plaintext of a compact JWE with alg "dir" and the given enc ("A256GCM", "A128GCM"), under key.
+std::optional<std::string> decrypt_dir(std::string_view compact, std::string_view key, std::string_view enc);
+
 class JwtCodec {
 public:
     // hmac_key: the bytes of GATEHOUSE_SECRET_KEY; jwe_key: 32 raw bytes, or empty for plain JWS.
