@@ -16,7 +16,8 @@ LDLIBS    = -lcjose -lphonenumber -lfcgi -lcgicc -lctemplate -lmemcached -lsqlit
 PACKAGES := g++ make pkg-config openssl ca-certificates procps \
             libfcgi-dev libcgicc-dev libssl-dev libsodium-dev libcjose-dev libphonenumber-dev \
             libsqlite3-dev sqlite3 libmemcached-dev libctemplate-dev nlohmann-json3-dev \
-            libcurl4-openssl-dev libgmime-3.0-dev libboost-test-dev nginx memcached wrk curl
+            libcurl4-openssl-dev libgmime-3.0-dev libboost-test-dev nginx memcached wrk curl \
+            python3-jwt python3-jwcrypto
 
 LIB_SRC   := $(filter-out src/main.cpp,$(wildcard src/*/*.cpp))
 LIB_OBJ   := $(LIB_SRC:%.cpp=$(BUILD)/%.o)

@@ -3,6 +3,7 @@
 #include <cjose/cjose.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -121,6 +122,10 @@ std::string JwtCodec::encode(const JwtClaims& c) const {
 
 std::optional<JwtClaims> JwtCodec::decode(std::string_view token, std::int64_t now) const {
     if (token.empty() || token.size() > kMaxTokenBytes) return std::nullopt;
+    // Compact JOSE is unpadded base64url and dots; cjose would also take "token=", another spelling.
+    if (token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") !=
+        std::string_view::npos)
+        return std::nullopt;
     const auto dots = std::count(token.begin(), token.end(), '.');
     std::optional<std::string> signed_token;
     if (jwe_key_) {

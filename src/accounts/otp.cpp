@@ -8,6 +8,7 @@
 #include "gatehouse/core/crypto.hpp"
 #include "gatehouse/store/database.hpp"
 
+#include <nlohmann/json.hpp>
 #include <phonenumbers/phonenumberutil.h>
 
 #include <algorithm>
@@ -33,10 +34,12 @@ std::expected<OtpSent, OtpRefusal> send_otp(Services& s, const store::User& user
     const auto decision = s.throttle.hit("otp-send", user_subject(user.id), Limits::kOtpSends, Limits::kOtpSendWindow);
     if (!decision.allowed) return std::unexpected(OtpRefusal{OtpFailure::Throttled, decision.retry_after});
     OtpSent sent{s.codes.issue("otp", user_subject(user.id), kCodeSeconds)};
-    s.cache.set(channel_key(user.id), channel, kCodeSeconds);
+    // Where the code went: verify_otp marks that address, and only while the user still has it.
+    const bool by_email = channel == "email";
+    s.cache.set(channel_key(user.id), by_email ? "email|" + *user.email : "sms|" + *user.phone, kCodeSeconds);
     store::Transaction tx(s.db);
     Notifier notifier(s.templates, s.db);
-    if (channel == "email") {
+    if (by_email) {
         ctemplate::TemplateDictionary dict("otp");
         dict.SetValue("SITE_URL", s.site_url());
         dict.SetValue("CODE", sent.code);
@@ -51,10 +54,18 @@ std::expected<OtpSent, OtpRefusal> send_otp(Services& s, const store::User& user
 CodeCheck verify_otp(Services& s, const store::User& user, std::string_view code) {
     const auto result = s.codes.check("otp", user_subject(user.id), code);
     if (result != CodeCheck::Valid) return result;
-    const auto channel = s.cache.get(channel_key(user.id)).value_or("email");
+    // The code proves the address it was sent to: if the user's email or phone has changed since (or
+    // the record of where it went is gone), it verifies nothing.
+    const std::string sent_to = s.cache.get(channel_key(user.id)).value_or("");
     store::UserStore users(s.db);
-    if (channel == "sms") users.set_phone_verified(user.id);
-    else users.set_verified(user.id);
+    const auto current = users.find_by_id(user.id);
+    if (!current) return CodeCheck::Expired;
+    if (sent_to.starts_with("sms|") && current->phone && sent_to.substr(4) == *current->phone)
+        users.set_phone_verified(user.id);
+    else if (sent_to.starts_with("email|") && current->email && sent_to.substr(6) == *current->email)
+        users.set_verified(user.id);
+    else
+        return CodeCheck::Expired;
     return result;
 }
 
@@ -94,17 +105,26 @@ std::expected<store::User, CodeCheck> verify_phone_login(Services& s, std::strin
     const auto result = s.codes.check("phone-login", *phone, code);
     if (result != CodeCheck::Valid) return std::unexpected(result);
     store::UserStore users(s.db);
-    if (auto user = users.find_by_phone(*phone)) {
-        if (!user->phone_verified) users.set_phone_verified(user->id);
-        user->phone_verified = true;
-        if (!user->is_active) return std::unexpected(CodeCheck::Invalid);
-        return *user;
+    if (auto holder = users.find_by_phone(*phone)) {
+        if (holder->phone_verified) {
+            if (!holder->is_active) return std::unexpected(CodeCheck::Invalid);
+            holder->last_login = core::iso8601_utc(s.now());
+            users.set_last_login(holder->id, *holder->last_login);
+            return *holder;
+        }
+        // The number sits unverified on some account: whoever typed it there never proved it was
+        // theirs, and the code just proved it is ours. It leaves that account; logging into it
+        // would hand this person someone else's account (or theirs to whoever planted the number).
+        holder->phone.reset();
+        users.update_profile(*holder);
     }
     store::User user;
+    user.password_hash = "!" + core::random_hex(20);  // no usable password: phone login only
     user.phone = *phone;
     user.is_verified = true;
     user.phone_verified = true;
     user.date_joined = core::iso8601_utc(s.now());
+    user.last_login = user.date_joined;
     try {
         store::Transaction tx(s.db);
         user.id = users.insert(user);
@@ -116,21 +136,40 @@ std::expected<store::User, CodeCheck> verify_phone_login(Services& s, std::strin
     return user;
 }
 
+// The API's reset token is opaque: 32 random bytes. memcached maps its hash to the user and a hash of
+// the reset state (password hash, last login, email), so a token names no user, looks the same for an
+// unknown email, and dies with any password change.
+namespace {
+std::string reset_token_key(std::string_view token) {
+    return "rtok:" + core::hex_encode(core::sha256(token)).substr(0, 48);
+}
+std::string state_digest(Services& s, const store::User& user) {
+    return core::hex_encode(core::hmac_sha256(s.config.secret_key, "reset-api|" + reset_link_state(user)));
+}
+}  // namespace
+
 std::string api_reset_token(Services& s, std::string_view email) {
+    const std::string token = core::base64url_encode(core::random_bytes(32));
+    nlohmann::json record = {{"u", 0}, {"s", ""}};
     if (auto normalized = normalize_email(email))
         if (auto user = store::UserStore(s.db).find_by_email(*normalized); user && user->is_active)
-            return s.signer.make("reset-api", user->id, kResetSeconds, reset_link_state(*user));
-    // No such user: the same shape of token, signed over a state no user can ever have.
-    return s.signer.make("reset-api", 0, kResetSeconds, core::random_hex(16));
+            record = {{"u", user->id}, {"s", state_digest(s, *user)}};
+    s.cache.add(reset_token_key(token), record.dump(), kResetSeconds);
+    return token;
 }
 
 namespace {
 std::optional<store::User> reset_token_user(Services& s, std::string_view token) {
-    const auto claims = s.signer.read(token);
-    if (!claims || claims->user_id == 0) return std::nullopt;
-    auto user = store::UserStore(s.db).find_by_id(claims->user_id);
+    if (token.empty() || token.size() > 128) return std::nullopt;
+    const auto raw = s.cache.get(reset_token_key(token));
+    if (!raw) return std::nullopt;
+    const auto record = nlohmann::json::parse(*raw, nullptr, false);
+    if (record.is_discarded() || !record.is_object()) return std::nullopt;
+    const auto user_id = record.value("u", std::int64_t{0});
+    if (user_id == 0) return std::nullopt;
+    auto user = store::UserStore(s.db).find_by_id(user_id);
     if (!user || !user->is_active) return std::nullopt;
-    if (s.signer.verify(token, "reset-api", reset_link_state(*user)) != TokenCheck::Valid) return std::nullopt;
+    if (!core::constant_time_equals(record.value("s", std::string()), state_digest(s, *user))) return std::nullopt;
     return user;
 }
 }  // namespace
@@ -173,6 +212,7 @@ std::expected<ResetConfirm, FieldErrors> confirm_reset_by_code(Services& s, std:
         tx.commit();
     }
     s.cache.remove(reset_checked_key(token));
+    s.cache.remove(reset_token_key(token));
     revoke_all_logins(s, user->id);
     return ResetConfirm::Done;
 }

@@ -84,13 +84,18 @@ http::Response api_my_device(Context& ctx, http::Request& req) {
 
 http::Response api_schema(Context& ctx, http::Request&) {
     // Read once per worker: the document is part of the release, like the templates.
-    static const std::string document = [&] {
+    static std::string document;
+    if (document.empty()) {
         std::ifstream in(ctx.templates.root() + "/openapi.json");
         std::stringstream text;
         text << in.rdbuf();
-        return text.str();
-    }();
-    if (document.empty()) return api_detail(503, "The API description is missing.", "service_unavailable");
+        document = text.str();
+    }
+    if (document.empty()) {
+        auto response = api_detail(503, "The API description is missing.", "service_unavailable");
+        response.set_header("Retry-After", "5");
+        return response;
+    }
     http::Response response;
     response.body = document;
     response.set_header("Content-Type", "application/json");

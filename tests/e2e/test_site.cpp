@@ -146,9 +146,14 @@ BOOST_AUTO_TEST_CASE(body_over_one_mib_is_413) {
     auto& stack = shared_stack();
     HttpClient client;
     const std::string body(1536 * 1024, 'a');  // 1.5 MiB
-    BOOST_TEST(client.post(stack.https_url("/"), body).status == 413);
-    BOOST_TEST(client.post(stack.https_url("/api/auth/token/"), body, {{"Content-Type", "application/json"}}).status ==
-               413);
+    const auto page = client.post(stack.https_url("/"), body);
+    BOOST_TEST(page.status == 413);
+    BOOST_TEST(contains(page.header("Content-Type").value_or(""), "text/html"));
+    // Under /api/ even nginx's own refusal is DRF-style JSON.
+    const auto api = client.post(stack.https_url("/api/auth/token/"), body, {{"Content-Type", "application/json"}});
+    BOOST_TEST(api.status == 413);
+    BOOST_TEST(contains(api.header("Content-Type").value_or(""), "application/json"));
+    BOOST_TEST(api.json().value("code", "") == "request_too_large");
     // Just under the limit is not refused for its size.
     const std::string fits(1000 * 1024, 'a');
     BOOST_TEST(client.post(stack.https_url("/"), fits).status != 413);
@@ -196,6 +201,39 @@ BOOST_AUTO_TEST_CASE(status_lists_the_workers) {
             BOOST_TEST(worker["requests"].is_number_integer());
         }
     }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(nginx_limits)
+
+// nginx's limit_req on /api/auth/ (10 r/s, burst 20) answers before any worker: still DRF-style JSON
+// with Retry-After, and HTML with Retry-After on the pages.
+BOOST_AUTO_TEST_CASE(rate_limit_answers_429_in_the_dialect_of_the_path) {
+    StackOptions options;
+    options.throttle = true;
+    Stack stack(options);
+    HttpClient client;
+    std::optional<HttpResponse> api_refusal;
+    for (int i = 0; i < 60 && !api_refusal; ++i) {
+        auto r = client.post(stack.https_url("/api/auth/token/verify/"), R"({"token":"x"})",
+                             {{"Content-Type", "application/json"}});
+        if (r.status == 429) api_refusal = std::move(r);
+    }
+    BOOST_REQUIRE(api_refusal.has_value());
+    BOOST_TEST(contains(api_refusal->header("Content-Type").value_or(""), "application/json"));
+    BOOST_TEST(api_refusal->json().value("code", "") == "throttled");
+    BOOST_TEST(api_refusal->has_header("Retry-After"));
+    BOOST_TEST(api_refusal->header("X-Frame-Options").value_or("") == "DENY");
+
+    std::optional<HttpResponse> page_refusal;
+    for (int i = 0; i < 60 && !page_refusal; ++i) {
+        auto r = client.get(stack.https_url("/accounts/login/"));
+        if (r.status == 429) page_refusal = std::move(r);
+    }
+    BOOST_REQUIRE(page_refusal.has_value());
+    BOOST_TEST(contains(page_refusal->header("Content-Type").value_or(""), "text/html"));
+    BOOST_TEST(page_refusal->has_header("Retry-After"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
