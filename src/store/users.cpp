@@ -1,7 +1,14 @@
 #include "gatehouse/store/users.hpp"
 
+#include "gatehouse/core/text.hpp"
+
 namespace gatehouse::store {
 namespace {
+
+std::optional<std::string> folded(const std::optional<std::string>& value) {
+    if (!value) return std::nullopt;
+    return core::casefold(*value);
+}
 
 constexpr std::string_view kColumns =
     "id, email, name, first_name, last_name, phone, date_of_birth, gender, password, "
@@ -38,12 +45,12 @@ std::optional<User> first_user(Query& q) {
 std::int64_t UserStore::insert(const User& u) {
     auto q = db_.query(
         "INSERT INTO users (email, name, first_name, last_name, phone, date_of_birth, gender, password,"
-        " is_active, is_staff, is_superuser, is_verified, date_joined, last_login, phone_verified)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        " is_active, is_staff, is_superuser, is_verified, date_joined, last_login, phone_verified, email_key, name_key)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     q.bind(1, u.email).bind(2, u.name).bind(3, u.first_name).bind(4, u.last_name).bind(5, u.phone);
     q.bind(6, u.date_of_birth).bind(7, u.gender).bind(8, u.password_hash).bind(9, u.is_active);
     q.bind(10, u.is_staff).bind(11, u.is_superuser).bind(12, u.is_verified).bind(13, u.date_joined);
-    q.bind(14, u.last_login).bind(15, u.phone_verified);
+    q.bind(14, u.last_login).bind(15, u.phone_verified).bind(16, folded(u.email)).bind(17, folded(u.name));
     q.run();
     return db_.last_insert_id();
 }
@@ -56,16 +63,16 @@ std::optional<User> UserStore::find_by_id(std::int64_t id) {
 }
 
 std::optional<User> UserStore::find_by_email(std::string_view email) {
-    static const std::string sql = "SELECT " + std::string(kColumns) + " FROM users WHERE email = ?";
+    static const std::string sql = "SELECT " + std::string(kColumns) + " FROM users WHERE email_key = ?";
     auto q = db_.query(sql);
-    q.bind(1, email);
+    q.bind(1, core::casefold(email));
     return first_user(q);
 }
 
 std::optional<User> UserStore::find_by_name(std::string_view name) {
-    static const std::string sql = "SELECT " + std::string(kColumns) + " FROM users WHERE name = ?";
+    static const std::string sql = "SELECT " + std::string(kColumns) + " FROM users WHERE name_key = ?";
     auto q = db_.query(sql);
-    q.bind(1, name);
+    q.bind(1, core::casefold(name));
     return first_user(q);
 }
 
@@ -97,7 +104,7 @@ void UserStore::set_last_login(std::int64_t id, std::string_view when) {
 void UserStore::update_profile(const User& u) {
     db_.query(
            "UPDATE users SET name = ?, first_name = ?, last_name = ?, phone = ?, date_of_birth = ?, gender = ?,"
-           " is_verified = ?, phone_verified = ? WHERE id = ?")
+           " is_verified = ?, phone_verified = ?, name_key = ? WHERE id = ?")
         .bind(1, u.name)
         .bind(2, u.first_name)
         .bind(3, u.last_name)
@@ -106,7 +113,8 @@ void UserStore::update_profile(const User& u) {
         .bind(6, u.gender)
         .bind(7, u.is_verified)
         .bind(8, u.phone_verified)
-        .bind(9, u.id)
+        .bind(9, folded(u.name))
+        .bind(10, u.id)
         .run();
 }
 

@@ -55,6 +55,19 @@ struct Flows : test::AccountsFixture {
 
 BOOST_FIXTURE_TEST_SUITE(signup, Flows)
 
+BOOST_AUTO_TEST_CASE(names_and_emails_are_unique_ignoring_case_in_every_script) {
+    // Emails are ASCII in the local part (as Django's EmailValidator has it); names are any script.
+    sign_up_ok(signup_input("elodie@example.org", "Émile"));
+    auto same_name = accounts::sign_up(services, signup_input("other@example.org", "éMILE"), client);
+    BOOST_REQUIRE(!same_name.has_value());
+    BOOST_TEST(has_message(same_name.error().errors, "name", "already exists"));
+    auto same_email = accounts::sign_up(services, signup_input("ELODIE@EXAMPLE.org", "Someone"), client);
+    BOOST_REQUIRE(!same_email.has_value());
+    BOOST_TEST(has_message(same_email.error().errors, "email", "already exists"));
+    BOOST_TEST(store::UserStore(db).find_by_email("Elodie@Example.Org").has_value());
+    BOOST_TEST(store::UserStore(db).find_by_name("ÉMILE").has_value());
+}
+
 BOOST_AUTO_TEST_CASE(creates_an_active_unverified_non_staff_user) {
     const auto user = sign_up_ok(signup_input("Alice.Smith@Example.ORG", "Alice"));
     BOOST_TEST(user.id > 0);
