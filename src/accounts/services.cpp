@@ -24,6 +24,7 @@ Services::Services(const core::Config& config_, store::Database& db_, store::Cac
       jwt(config_.secret_key, config_.jwt_encrypt ? core::base64url_decode(config_.jwe_key).value_or("") : std::string()) {}
 
 std::string Services::site_url() const {
+    if (!config.site_url.empty()) return config.site_url;
     return "https://localhost" + (config.https_port == 443 ? std::string() : ":" + std::to_string(config.https_port));
 }
 

@@ -102,6 +102,19 @@ const std::vector<Setting>& settings_table() {
         GH_INT("WORKERS", workers, 0, 512),  // 0: 2 × cores (what `config` prints by default)
         GH_INT("MAX_REQUESTS", max_requests, 0, 1'000'000'000),
         GH_INT("DRAIN_TIMEOUT", drain_timeout, 1, 3600),
+        Setting{"SITE_URL", false,
+                [](Config& c, const std::string& k, const std::string& v) {
+                    std::string url = v;
+                    while (!url.empty() && url.back() == '/') url.pop_back();
+                    const bool scheme = url.starts_with("https://") || url.starts_with("http://");
+                    const bool clean = std::none_of(url.begin(), url.end(), [](unsigned char ch) {
+                        return ch <= ' ' || ch == 0x7F || ch == '"' || ch == '<' || ch == '>' || ch == '\\';
+                    });
+                    if (!url.empty() && (!scheme || !clean || url.find('/', url.find("//") + 2) != std::string::npos))
+                        throw ConfigError(k + ": must be like https://accounts.example.org (scheme and host, no path)");
+                    c.site_url = url;
+                },
+                [](const Config& c) { return c.site_url; }},
         Setting{"EMAIL_BACKEND", false,
                 [](Config& c, const std::string& k, const std::string& v) {
                     c.email_backend = parse_choice(k, v, {"file", "smtp"});

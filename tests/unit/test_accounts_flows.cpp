@@ -55,6 +55,14 @@ struct Flows : test::AccountsFixture {
 
 BOOST_FIXTURE_TEST_SUITE(signup, Flows)
 
+BOOST_AUTO_TEST_CASE(mail_links_use_the_configured_site_url) {
+    config.site_url = "https://accounts.example.org";
+    sign_up_ok(signup_input("site@example.org", "Site"));
+    const auto mails = mails_to("site@example.org");
+    BOOST_REQUIRE(!mails.empty());
+    BOOST_TEST(mails.back().text_body.find("https://accounts.example.org/accounts/verify/") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(names_and_emails_are_unique_ignoring_case_in_every_script) {
     // Emails are ASCII in the local part (as Django's EmailValidator has it); names are any script.
     sign_up_ok(signup_input("elodie@example.org", "Émile"));

@@ -72,8 +72,14 @@ BOOST_AUTO_TEST_CASE(bad_values_name_the_key) {
     BOOST_TEST(rejects({}, {{"GATEHOUSE_HTTP_PORT", "8443"}}, "GATEHOUSE_HTTP_PORT"));
     BOOST_TEST(rejects({}, {{"GATEHOUSE_SMS_BACKEND", "http"}}, "GATEHOUSE_SMS_URL"));
 
+    BOOST_TEST(rejects({}, {{"GATEHOUSE_SITE_URL", "accounts.example.org"}}, "GATEHOUSE_SITE_URL"));
+    BOOST_TEST(rejects({}, {{"GATEHOUSE_SITE_URL", "https://example.org/accounts"}}, "GATEHOUSE_SITE_URL"));
+    BOOST_TEST(rejects({}, {{"GATEHOUSE_SITE_URL", "https://exa mple.org"}}, "GATEHOUSE_SITE_URL"));
+
     const std::string key = base64url_encode(std::string(32, 'k'));
     BOOST_TEST(make_config({}, {{"GATEHOUSE_JWE_KEY", key}}).jwe_key == key);
+    BOOST_TEST(make_config({}, {{"GATEHOUSE_SITE_URL", "https://accounts.example.org/"}}).site_url ==
+               "https://accounts.example.org");
 }
 
 BOOST_AUTO_TEST_CASE(unknown_keys) {

@@ -26,6 +26,7 @@ struct Config {
     int max_requests = 10000;        // a worker is recycled after this many requests (0: never)
     int drain_timeout = 30;          // seconds a draining worker gets before SIGKILL
     std::string email_backend = "file";
+    std::string site_url;            // links in mails; "" → https://localhost:<https_port>
     std::string email_from = "Gatehouse <noreply@localhost>";  // the From of every mail (RFC 5322 mailbox)
     std::string smtp_host = "127.0.0.1";
     int smtp_port = 25;
