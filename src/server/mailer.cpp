@@ -1,5 +1,7 @@
 #include "gatehouse/server/mailer.hpp"
 
+#include "gatehouse/store/housekeeping.hpp"
+
 #include "gatehouse/core/clock.hpp"
 #include "gatehouse/core/crypto.hpp"
 #include "gatehouse/store/outbox.hpp"
@@ -409,6 +411,13 @@ DeliveryCount deliver_due(const core::Config& config, store::Database& db, const
     return count;
 }
 
+namespace {
+// Housekeeping the mailer does between deliveries.
+constexpr std::int64_t kSweepEverySeconds = 600;
+constexpr std::int64_t kKeepSentMailSeconds = 7 * 86400;   // sent rows keep no body; kept a week for operators
+constexpr std::int64_t kKeepLoginsSeconds = 30 * 86400;    // revoked/expired devices stay visible a month in SQL
+}  // namespace
+
 [[noreturn]] void mailer_main(const core::Config& config, const core::Log& log) {
     mailer_install_signals();
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -429,8 +438,16 @@ DeliveryCount deliver_due(const core::Config& config, store::Database& db, const
                  config.sms_backend);
         const core::SystemClock clock;
         const auto stop = [] { return mailer_stop_requested != 0; };
+        std::int64_t next_sweep = 0;
         while (!mailer_stop_requested) {
             try {
+                if (clock.unix_seconds() >= next_sweep) {
+                    next_sweep = clock.unix_seconds() + kSweepEverySeconds;
+                    const auto swept = store::sweep_expired(*db, clock.unix_seconds(), kKeepSentMailSeconds, kKeepLoginsSeconds);
+                    if (swept.outbox + swept.blacklist + swept.logins > 0)
+                        log.info("swept " + std::to_string(swept.outbox) + " sent mails, " + std::to_string(swept.blacklist) +
+                                 " expired blacklist entries, " + std::to_string(swept.logins) + " old logins");
+                }
                 const auto count = deliver_due(config, *db, log, clock.unix_seconds(), kBatch, stop);
                 if (count.sent + count.failed < kBatch) mailer_sleep(kPollMilliseconds);  // else more are waiting
             } catch (const std::exception& e) {
