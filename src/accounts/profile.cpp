@@ -6,6 +6,19 @@
 namespace gatehouse::accounts {
 
 std::expected<store::User, FieldErrors> update_profile(Services& s, const store::User& user, const ProfileInput& in) {
+    auto changed = check_profile(s, user, in);
+    if (!changed) return changed;
+    try {
+        store::Transaction tx(s.db);
+        save_profile(s, user, *changed);
+        tx.commit();
+    } catch (const store::ConstraintError&) {
+        return std::unexpected(FieldErrors{{"non_field_errors", {"That name or phone number was just taken."}}});
+    }
+    return changed;
+}
+
+std::expected<store::User, FieldErrors> check_profile(Services& s, const store::User& user, const ProfileInput& in) {
     FieldErrors errors;
     store::UserStore users(s.db);
     store::User changed = user;
@@ -53,21 +66,17 @@ std::expected<store::User, FieldErrors> update_profile(Services& s, const store:
         else changed.gender = *in.gender;
     }
     if (!errors.empty()) return std::unexpected(std::move(errors));
-    const bool phone_changed = changed.phone != user.phone;
-    if (phone_changed) changed.phone_verified = false;  // a new phone is unverified
-    try {
-        store::Transaction tx(s.db);
-        users.update_profile(changed);
-        if (phone_changed && user.email) {
-            ctemplate::TemplateDictionary dict("phone_changed");
-            dict.SetValue("SITE_URL", s.site_url());
-            Notifier(s.templates, s.db).email(*user.email, "phone_changed", dict, s.now());
-        }
-        tx.commit();
-    } catch (const store::ConstraintError&) {
-        return std::unexpected(FieldErrors{{"non_field_errors", {"That name or phone number was just taken."}}});
-    }
+    if (changed.phone != user.phone) changed.phone_verified = false;  // a new phone is unverified
     return changed;
+}
+
+void save_profile(Services& s, const store::User& before, const store::User& changed) {
+    store::UserStore(s.db).update_profile(changed);
+    if (changed.phone != before.phone && before.email) {
+        ctemplate::TemplateDictionary dict("phone_changed");
+        dict.SetValue("SITE_URL", s.site_url());
+        Notifier(s.templates, s.db).email(*before.email, "phone_changed", dict, s.now());
+    }
 }
 
 }  // namespace gatehouse::accounts

@@ -8,7 +8,14 @@ namespace gatehouse::accounts {
 std::expected<store::User, Refused> sign_up(Services& s, const SignupInput& in, const ClientInfo& client) {
     const auto per_ip = s.throttle.hit("register-ip", client.ip, Limits::kRegistrations, Limits::kRegistrationWindow);
     if (!per_ip.allowed) return std::unexpected(Refused{{}, per_ip.retry_after});
+    auto user = check_signup(s, in);
+    if (user) user = save_new_user(s, std::move(*user));
+    if (!user) return std::unexpected(Refused{std::move(user.error()), 0});
+    send_verification(s, *user);
+    return *user;
+}
 
+std::expected<store::User, FieldErrors> check_signup(Services& s, const SignupInput& in) {
     FieldErrors errors;
     store::UserStore users(s.db);
     const auto email = normalize_email(in.email);
@@ -43,7 +50,7 @@ std::expected<store::User, Refused> sign_up(Services& s, const SignupInput& in, 
                 errors["password2"].push_back(std::move(message));
         }
     }
-    if (!errors.empty()) return std::unexpected(Refused{std::move(errors), 0});
+    if (!errors.empty()) return std::unexpected(std::move(errors));
 
     store::User user;
     user.email = *email;
@@ -55,16 +62,18 @@ std::expected<store::User, Refused> sign_up(Services& s, const SignupInput& in, 
     if (!in.gender.empty()) user.gender = in.gender;
     user.password_hash = s.hasher.hash(in.password1);
     user.date_joined = core::iso8601_utc(s.now());
+    return user;
+}
+
+std::expected<store::User, FieldErrors> save_new_user(Services& s, store::User user) {
     try {
         store::Transaction tx(s.db);
-        user.id = users.insert(user);
+        user.id = store::UserStore(s.db).insert(user);
         tx.commit();
     } catch (const store::ConstraintError&) {
         // Someone took the email, name or phone between our check and the insert.
-        errors["email"].push_back("A user with that email, name or phone already exists.");
-        return std::unexpected(Refused{std::move(errors), 0});
+        return std::unexpected(FieldErrors{{"email", {"A user with that email, name or phone already exists."}}});
     }
-    send_verification(s, user);
     return user;
 }
 

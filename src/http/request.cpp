@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <stdexcept>
 
 namespace gatehouse::http {
 namespace {
@@ -79,12 +80,17 @@ std::expected<void, RequestError> parse_form(const Params& params, std::string_v
         env["QUERY_STRING"] = "";
     }
     ParamsInput input(env, body);
-    cgicc::Cgicc cgi(&input);
-    for (const auto& entry : cgi.getElements()) {
-        const std::string name = entry.getName();
-        const std::string value = entry.getValue();
-        if (!is_valid_utf8(name) || !is_valid_utf8(value)) return bad("Form data is not valid UTF-8.");
-        out.emplace(name, value);
+    try {
+        // cgicc throws std::runtime_error("Malformed input") on a broken multipart body (found by fuzzing).
+        cgicc::Cgicc cgi(&input);
+        for (const auto& entry : cgi.getElements()) {
+            const std::string name = entry.getName();
+            const std::string value = entry.getValue();
+            if (!is_valid_utf8(name) || !is_valid_utf8(value)) return bad("Form data is not valid UTF-8.");
+            out.emplace(name, value);
+        }
+    } catch (const std::runtime_error&) {
+        return bad("Malformed form data.");
     }
     return {};
 }

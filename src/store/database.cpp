@@ -1,11 +1,30 @@
 #include "gatehouse/store/database.hpp"
 
 #include "gatehouse/core/errors.hpp"
+#include "gatehouse/core/text.hpp"
 
 #include <sqlite3.h>
 
 namespace gatehouse::store {
 namespace {
+
+// casefold(text) in SQL: core::casefold, so that searches ignore case in every script, as the
+// email and name keys do (SQLite's own lower() and LIKE fold ASCII only). NULL stays NULL.
+void sql_casefold(sqlite3_context* context, int, sqlite3_value** args) {
+    if (sqlite3_value_type(args[0]) == SQLITE_NULL) {
+        sqlite3_result_null(context);
+        return;
+    }
+    const auto* text = sqlite3_value_text(args[0]);
+    const auto size = static_cast<std::size_t>(sqlite3_value_bytes(args[0]));
+    try {
+        const std::string folded =
+            core::casefold(std::string_view(text ? reinterpret_cast<const char*>(text) : "", text ? size : 0));
+        sqlite3_result_text64(context, folded.data(), folded.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    } catch (const std::bad_alloc&) {
+        sqlite3_result_error_nomem(context);
+    }
+}
 
 [[noreturn]] void fail(sqlite3* db, int rc, std::string_view what) {
     const std::string message = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -90,6 +109,9 @@ Database::Database(const std::string& path) {
     sqlite3_busy_timeout(db_, 5000);
     sqlite3_extended_result_codes(db_, 1);
     exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    rc = sqlite3_create_function_v2(db_, "casefold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                                    sql_casefold, nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) fail(db_, rc, "casefold function");
 }
 
 Database::~Database() {

@@ -2,6 +2,8 @@
 
 #include "gatehouse/core/text.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace gatehouse::store {
 namespace {
 
@@ -34,6 +36,30 @@ User read_user(const Statement& row) {
     u.phone_verified = row.column_int(15) != 0;
     return u;
 }
+
+// The search terms as one bound value: a JSON array of LIKE patterns "%term%" (case-folded, with
+// \, % and _ escaped), walked by json_each() — one prepared statement for any number of terms.
+std::string like_patterns(const std::vector<std::string>& terms) {
+    nlohmann::json patterns = nlohmann::json::array();
+    for (const auto& term : terms) {
+        std::string pattern = "%";
+        for (char c : core::casefold(term)) {
+            if (c == '\\' || c == '%' || c == '_') pattern += '\\';
+            pattern += c;
+        }
+        patterns.push_back(pattern + "%");
+    }
+    return patterns.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// No term fails to match some field. casefold() is the connection's SQL function (database.cpp).
+constexpr std::string_view kMatchesEveryTerm =
+    " WHERE NOT EXISTS (SELECT 1 FROM json_each(?) AS term WHERE NOT ("
+    "casefold(ifnull(email, '')) LIKE term.value ESCAPE '\\'"
+    " OR casefold(ifnull(name, '')) LIKE term.value ESCAPE '\\'"
+    " OR casefold(first_name) LIKE term.value ESCAPE '\\'"
+    " OR casefold(last_name) LIKE term.value ESCAPE '\\'"
+    " OR ifnull(phone, '') LIKE term.value ESCAPE '\\'))";
 
 std::optional<User> first_user(Query& q) {
     if (!q.step()) return std::nullopt;
@@ -136,6 +162,25 @@ std::int64_t UserStore::count() {
     auto q = db_.query("SELECT count(*) FROM users");
     q.step();
     return q.row().column_int(0);
+}
+
+std::int64_t UserStore::count_matching(const std::vector<std::string>& terms) {
+    static const std::string sql = "SELECT count(*) FROM users" + std::string(kMatchesEveryTerm);
+    auto q = db_.query(sql);
+    q.bind(1, like_patterns(terms));
+    q.step();
+    return q.row().column_int(0);
+}
+
+std::vector<User> UserStore::page_matching(const std::vector<std::string>& terms, std::int64_t limit,
+                                           std::int64_t offset) {
+    static const std::string sql =
+        "SELECT " + std::string(kColumns) + " FROM users" + std::string(kMatchesEveryTerm) + " ORDER BY id LIMIT ? OFFSET ?";
+    auto q = db_.query(sql);
+    q.bind(1, like_patterns(terms)).bind(2, limit).bind(3, offset);
+    std::vector<User> out;
+    while (q.step()) out.push_back(read_user(q.row()));
+    return out;
 }
 
 }  // namespace gatehouse::store

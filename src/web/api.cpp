@@ -31,6 +31,51 @@ std::optional<http::Response> require_fields(const http::Request& request, std::
     return api_validation(errors);
 }
 
+std::optional<std::string> api_patch_field(const http::Request& request, const char* name) {
+    if (request.json && request.json->is_object()) {
+        auto it = request.json->find(name);
+        if (it == request.json->end()) return std::nullopt;
+        if (it->is_null()) return std::string();
+    }
+    return api_field(request, name);
+}
+
+accounts::SignupInput api_signup_input(const http::Request& req) {
+    accounts::SignupInput input;
+    input.email = api_field_or_empty(req, "email");
+    input.name = api_field_or_empty(req, "name");
+    input.password1 = api_field_or_empty(req, "password");
+    input.password2 = api_field_or_empty(req, "password2");
+    input.first_name = api_field_or_empty(req, "first_name");
+    input.last_name = api_field_or_empty(req, "last_name");
+    input.phone = api_field_or_empty(req, "phone");
+    input.date_of_birth = api_field_or_empty(req, "date_of_birth");
+    input.gender = api_field_or_empty(req, "gender");
+    return input;
+}
+
+accounts::FieldErrors api_signup_errors(accounts::FieldErrors errors) {
+    if (auto it = errors.find("password1"); it != errors.end()) {
+        errors["password"] = it->second;
+        errors.erase(it);
+    }
+    // The password rules are about `password`; only the mismatch is about `password2`.
+    if (auto it = errors.find("password2"); it != errors.end()) {
+        std::vector<std::string> keep;
+        for (auto& message : it->second)
+            (message.starts_with("The two password") || message == "This field is required." ? keep : errors["password"])
+                .push_back(message);
+        if (keep.empty()) errors.erase("password2");
+        else errors["password2"] = keep;
+    }
+    return errors;
+}
+
+accounts::ProfileInput api_profile_input(const http::Request& req) {
+    return {api_patch_field(req, "name"),  api_patch_field(req, "first_name"),    api_patch_field(req, "last_name"),
+            api_patch_field(req, "phone"), api_patch_field(req, "date_of_birth"), api_patch_field(req, "gender")};
+}
+
 http::Response api_detail(int status, const std::string& detail, const std::string& code) {
     return http::Response::json(status, {{"detail", detail}, {"code", code}});
 }

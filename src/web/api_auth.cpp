@@ -36,34 +36,10 @@ std::expected<store::User, http::Response> password_login(Context& ctx, http::Re
 }  // namespace
 
 http::Response api_register(Context& ctx, http::Request& req) {
-    accounts::SignupInput input;
-    input.email = api_field_or_empty(req, "email");
-    input.name = api_field_or_empty(req, "name");
-    input.password1 = api_field_or_empty(req, "password");
-    input.password2 = api_field_or_empty(req, "password2");
-    input.first_name = api_field_or_empty(req, "first_name");
-    input.last_name = api_field_or_empty(req, "last_name");
-    input.phone = api_field_or_empty(req, "phone");
-    input.date_of_birth = api_field_or_empty(req, "date_of_birth");
-    input.gender = api_field_or_empty(req, "gender");
-    auto result = accounts::sign_up(ctx.accounts, input, api_client(req));
+    auto result = accounts::sign_up(ctx.accounts, api_signup_input(req), api_client(req));
     if (result) return http::Response::json(201, user_json(*result));
     if (result.error().retry_after > 0) return api_throttled(result.error().retry_after);
-    accounts::FieldErrors errors = result.error().errors;
-    if (auto it = errors.find("password1"); it != errors.end()) {
-        errors["password"] = it->second;
-        errors.erase(it);
-    }
-    // The password rules are about `password`; only the mismatch is about `password2`.
-    if (auto it = errors.find("password2"); it != errors.end()) {
-        std::vector<std::string> keep;
-        for (auto& message : it->second)
-            (message.starts_with("The two password") || message == "This field is required." ? keep : errors["password"])
-                .push_back(message);
-        if (keep.empty()) errors.erase("password2");
-        else errors["password2"] = keep;
-    }
-    return api_validation(errors);
+    return api_validation(api_signup_errors(result.error().errors));
 }
 
 http::Response api_token_obtain(Context& ctx, http::Request& req) {

@@ -1,5 +1,6 @@
 // JSON API: the caller's own account (/api/me/), its devices, and the OpenAPI document.
 #include "gatehouse/accounts/devices.hpp"
+#include "gatehouse/accounts/staff.hpp"
 #include "gatehouse/accounts/users.hpp"
 #include "gatehouse/core/clock.hpp"
 #include "gatehouse/web/api.hpp"
@@ -10,19 +11,6 @@
 #include <sstream>
 
 namespace gatehouse::web {
-namespace {
-
-std::optional<std::string> patch_field(const http::Request& req, const char* name) {
-    // Present (even empty or null: clears it) → a new value; absent → unchanged.
-    if (req.json && req.json->is_object()) {
-        auto it = req.json->find(name);
-        if (it == req.json->end()) return std::nullopt;
-        if (it->is_null()) return std::string();
-    }
-    return api_field(req, name);
-}
-
-}  // namespace
 
 http::Response api_me(Context& ctx, http::Request& req) {
     auto principal = api_authenticate(ctx, req);
@@ -31,19 +19,14 @@ http::Response api_me(Context& ctx, http::Request& req) {
     if (req.method == "PATCH") {
         if (req.json && !req.json->is_object())
             return api_validation({{"non_field_errors", {"Invalid data. Expected a dictionary."}}});
-        accounts::ProfileInput input{patch_field(req, "name"),  patch_field(req, "first_name"),
-                                     patch_field(req, "last_name"), patch_field(req, "phone"),
-                                     patch_field(req, "date_of_birth"), patch_field(req, "gender")};
-        auto result = accounts::update_profile(ctx.accounts, user, input);
+        auto result = accounts::update_profile(ctx.accounts, user, api_profile_input(req));
         if (!result) return api_validation(result.error());
         return http::Response::json(200, user_json(*result));
     }
     if (req.method == "DELETE") {
-        if (auto missing = require_fields(req, {"password"})) return *missing;
-        if (!ctx.accounts.hasher.verify(api_field_or_empty(req, "password"), user.password_hash))
-            return api_validation({{"password", {"The password is not correct."}}});
-        accounts::revoke_all_logins(ctx.accounts, user.id);
-        store::UserStore(ctx.accounts.db).remove(user.id);
+        // The same rule as DELETE /api/users/<own id>/: one's own account goes only with one's password.
+        auto deleted = accounts::delete_user_as(ctx.accounts, user, user.id, api_field(req, "password"));
+        if (!deleted) return api_validation(deleted.error().errors);
         return http::Response::json(204, nullptr);
     }
     auto response = http::Response::json(200, user_json(user));

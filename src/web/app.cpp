@@ -49,6 +49,8 @@ const std::vector<Route>& routes() {
         {{"GET", "PATCH", "DELETE"}, "/api/me/", api_me},
         {{"GET"}, "/api/me/devices/", api_my_devices},
         {{"DELETE"}, "/api/me/devices/<int:id>/", api_my_device},
+        {{"GET", "POST"}, "/api/users/", api_users},
+        {{"GET", "PATCH", "DELETE"}, "/api/users/<int:id>/", api_user},
         {{"GET"}, "/api/schema/", api_schema},
         {{"GET"}, "/healthz", healthz},
         {{"GET"}, "/status", worker_status},

@@ -48,6 +48,7 @@ public:
     const std::string& dir() const { return dir_; }          // the temp dir
     const std::string& var_dir() const { return var_dir_; }  // GATEHOUSE_VAR
     const std::string& memcached_socket() const { return memcached_socket_; }
+    const std::string& bin() const { return bin_; }  // the gatehouse binary the stack runs
 
     pid_t stack_pid() const { return stack_pid_; }  // nginx/stack.sh; 0 once it has been reaped
     pid_t master_pid() const;                       // $VAR/run/gatehouse.pid; throws when missing

@@ -23,6 +23,12 @@ struct Refused {
 };
 // Creates the (unverified) user and queues the verification mail, in one transaction.
 std::expected<store::User, Refused> sign_up(Services& services, const SignupInput& input, const ClientInfo& client);
+// The signup rules without the registration throttle: every field checked, all messages at once (the
+// password's under "password1" and "password2"); the new user, not saved yet, its password hashed.
+std::expected<store::User, FieldErrors> check_signup(Services& services, const SignupInput& input);
+// Saves a checked new user and returns it with its id; field errors when its email, name or phone was
+// taken since the check.
+std::expected<store::User, FieldErrors> save_new_user(Services& services, store::User user);
 
 // --- authentication ----------------------------------------------------------------------------
 enum class LoginOutcome { Ok, BadCredentials, Unverified, Throttled };
@@ -63,6 +69,12 @@ struct ProfileInput {
 };
 std::expected<store::User, FieldErrors> update_profile(Services& services, const store::User& user,
                                                        const ProfileInput& input);
+// The rules of update_profile alone: the user as these changes would leave it (a new phone unverified).
+std::expected<store::User, FieldErrors> check_profile(Services& services, const store::User& user,
+                                                      const ProfileInput& input);
+// Writes a checked profile, with the mail about a changed phone, in the caller's transaction; throws
+// store::ConstraintError when the name or phone was taken since the check.
+void save_profile(Services& services, const store::User& before, const store::User& changed);
 
 // Rate-limit scopes and numbers of API.md §5.
 struct Limits {

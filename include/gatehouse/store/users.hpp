@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace gatehouse::store {
 
@@ -47,6 +48,11 @@ public:
     void update_profile(const User& user);
     void set_flags(std::int64_t id, bool is_active, bool is_staff, bool is_superuser, bool is_verified);
     std::int64_t count();
+
+    // The users matching every term — each term a substring, ignoring case, of the email, name,
+    // first name, last name or phone; `%`, `_` and `\` are literal — ordered by id. No terms: all.
+    std::int64_t count_matching(const std::vector<std::string>& terms);
+    std::vector<User> page_matching(const std::vector<std::string>& terms, std::int64_t limit, std::int64_t offset);
 
 private:
     Database& db_;

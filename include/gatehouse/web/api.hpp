@@ -3,6 +3,7 @@
 // the user object, and Token/Bearer authentication (the API never reads the session cookie).
 #include "gatehouse/accounts/api_logins.hpp"
 #include "gatehouse/accounts/services.hpp"
+#include "gatehouse/accounts/users.hpp"
 #include "gatehouse/http/request.hpp"
 #include "gatehouse/http/response.hpp"
 #include "gatehouse/store/users.hpp"
@@ -19,6 +20,17 @@ std::optional<std::string> api_field(const http::Request& request, const char* n
 std::string api_field_or_empty(const http::Request& request, const char* name);
 // 400 {"field": ["This field is required."]} for the first of these that is missing or empty.
 std::optional<http::Response> require_fields(const http::Request& request, std::initializer_list<const char*> names);
+// For PATCH: a field present in the body (JSON null: "", which clears it) or nullopt when absent.
+std::optional<std::string> api_patch_field(const http::Request& request, const char* name);
+
+// The register fields (email, password, password2, name, first_name, last_name, phone,
+// date_of_birth, gender), as /api/auth/register/ and POST /api/users/ take them.
+accounts::SignupInput api_signup_input(const http::Request& request);
+// The signup rules' errors under the API's names: the password rules under "password", only the
+// mismatch (and "required") under "password2".
+accounts::FieldErrors api_signup_errors(accounts::FieldErrors errors);
+// The profile fields of a PATCH (name, first_name, last_name, phone, date_of_birth, gender).
+accounts::ProfileInput api_profile_input(const http::Request& request);
 
 http::Response api_detail(int status, const std::string& detail, const std::string& code);
 http::Response api_validation(const accounts::FieldErrors& errors);  // 400

@@ -60,6 +60,10 @@ http::Response api_my_devices(Context& ctx, http::Request& req);
 http::Response api_my_device(Context& ctx, http::Request& req);
 http::Response api_schema(Context& ctx, http::Request& req);
 
+// api_users.cpp
+http::Response api_users(Context& ctx, http::Request& req);
+http::Response api_user(Context& ctx, http::Request& req);
+
 // ops.cpp
 http::Response healthz(Context& ctx, http::Request& req);
 http::Response worker_status(Context& ctx, http::Request& req);

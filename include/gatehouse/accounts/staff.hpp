@@ -1,0 +1,102 @@
+#pragma once
+// Administration of users through the API (API.md §4, /api/users/): the list with DRF's search and
+// page-number pagination, creation by staff, edits of the profile and of the flags, deletion — and
+// who may do which. Staff (is_staff, as DRF's IsAdminUser) may do everything to every user; anyone
+// else only reads, edits or deletes itself, and never changes its own flags.
+#include "gatehouse/accounts/services.hpp"
+#include "gatehouse/accounts/users.hpp"
+#include "gatehouse/store/users.hpp"
+
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gatehouse::accounts {
+
+// Why a staff action was refused; web maps each kind to one answer.
+struct StaffRefusal {
+    enum class Kind {
+        Forbidden,    // not staff (flag empty: the action itself; else the flag it may not change)
+        NotFound,     // no such user, or another user's id asked by a non-staff caller
+        InvalidPage,  // the page is not a positive integer or lies past the last page
+        Invalid,      // the caller's mistakes, in errors
+    };
+    Kind kind = Kind::Invalid;
+    FieldErrors errors;
+    std::string flag;  // Forbidden: "is_staff", "is_active" or "is_verified"
+};
+
+// --- the list ------------------------------------------------------------------------------------
+// DRF's PageNumberPagination with page_size_query_param and max_page_size.
+inline constexpr std::int64_t kDefaultPageSize = 25;
+inline constexpr std::int64_t kMaxPageSize = 100;
+
+// `page_size`: a positive integer, capped at kMaxPageSize; absent or anything else → kDefaultPageSize.
+std::int64_t page_size_from(std::optional<std::string_view> text);
+// How many pages `count` items fill: at least 1 (an empty first page is allowed, as in Django).
+std::int64_t page_count(std::int64_t count, std::int64_t page_size);
+// `page`: absent → 1; "last" → the last page; otherwise digits naming a page in 1..last; nullopt
+// when it is none of these (DRF's "Invalid page.").
+std::optional<std::int64_t> page_number_from(std::optional<std::string_view> text, std::int64_t last);
+// DRF's SearchFilter terms: the text split at whitespace and commas; a user matches when every term
+// is a substring (ignoring case) of its email, name, first name, last name or phone.
+std::vector<std::string> search_terms(std::string_view search);
+
+struct UserQuery {
+    std::string search;
+    std::optional<std::string> page;
+    std::optional<std::string> page_size;
+};
+struct UserPage {
+    std::int64_t count = 0;   // users matching the search, on every page
+    std::int64_t number = 1;  // this page, from 1
+    std::int64_t size = kDefaultPageSize;
+    std::int64_t last = 1;    // the number of the last page
+    std::vector<store::User> users;  // this page's, by id
+    bool has_next() const { return number < last; }
+    bool has_previous() const { return number > 1; }
+};
+// Staff only (Forbidden otherwise), then InvalidPage for a bad page.
+std::expected<UserPage, StaffRefusal> list_users(Services& services, const store::User& actor, const UserQuery& query);
+
+// --- creation ------------------------------------------------------------------------------------
+// DRF BooleanField's inputs: true/false, 1/0, yes/no, on/off, t/f, y/n in any case; nullopt otherwise.
+std::optional<bool> parse_boolean(std::string_view text);
+
+struct FlagInput {  // as sent (JSON true/false arrive as "true"/"false"); absent: unchanged / default
+    std::optional<std::string> is_staff, is_active, is_verified;
+};
+struct StaffCreateInput {
+    SignupInput fields;  // the register fields, checked by the signup rules
+    FlagInput flags;     // is_staff and is_verified (is_active is not taken: a new user is active)
+};
+// Staff only. The register rules and messages (the password's under "password1"/"password2", as from
+// check_signup) plus "Must be a valid boolean." for a bad flag; no registration throttle. The
+// verification mail goes out unless the user is created verified.
+std::expected<store::User, StaffRefusal> create_user_as_staff(Services& services, const store::User& actor,
+                                                              const StaffCreateInput& input);
+
+// --- one user ------------------------------------------------------------------------------------
+// The user with this id, when the actor may see it (staff, or itself); NotFound otherwise.
+std::expected<store::User, StaffRefusal> find_user_as(Services& services, const store::User& actor, std::int64_t id);
+
+struct UserChanges {
+    ProfileInput profile;  // absent fields unchanged, empty ones cleared (as PATCH /api/me/)
+    FlagInput flags;
+};
+// Permission first: NotFound as find_user_as; a non-staff caller sending a flag with a value other
+// than the current one is Forbidden (naming the flag; the same value is accepted and changes nothing).
+// Then every field error at once. The profile and the flags are written in one transaction; a user
+// made inactive loses every login (sessions, JWT families, API tokens) at once.
+std::expected<store::User, StaffRefusal> update_user_as(Services& services, const store::User& actor, std::int64_t id,
+                                                        const UserChanges& changes);
+
+// Ends every login of the user, then deletes it. Deleting oneself (staff or not) needs one's password,
+// exactly as DELETE /api/me/ does ("password": required / not correct); staff delete others without.
+std::expected<void, StaffRefusal> delete_user_as(Services& services, const store::User& actor, std::int64_t id,
+                                                 std::optional<std::string_view> password);
+
+}  // namespace gatehouse::accounts

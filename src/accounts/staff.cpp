@@ -1,0 +1,188 @@
+#include "gatehouse/accounts/staff.hpp"
+
+#include "gatehouse/accounts/devices.hpp"
+#include "gatehouse/store/database.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace gatehouse::accounts {
+namespace {
+
+constexpr std::int64_t kHuge = std::int64_t{1} << 60;  // larger than any page number or size
+
+StaffRefusal refused(StaffRefusal::Kind kind, std::string flag = {}) { return {kind, {}, std::move(flag)}; }
+StaffRefusal invalid(FieldErrors errors) { return {StaffRefusal::Kind::Invalid, std::move(errors), {}}; }
+
+// A non-negative integer as Python's int() reads one (surrounding spaces, an optional "+"), saturating
+// at kHuge; nullopt for anything else (a sign "-" included: every caller refuses negatives anyway).
+std::optional<std::int64_t> natural(std::string_view text) {
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+    if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+    if (text.empty()) return std::nullopt;
+    std::int64_t value = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return std::nullopt;
+        value = value >= kHuge / 10 ? kHuge : std::min(value * 10 + (c - '0'), kHuge);
+    }
+    return value;
+}
+
+// The flag as sent, parsed; a bad value adds DRF's message to errors.
+std::optional<bool> flag_value(const std::optional<std::string>& text, const char* name, FieldErrors& errors) {
+    if (!text) return std::nullopt;
+    auto value = parse_boolean(*text);
+    if (!value) errors[name].push_back("Must be a valid boolean.");
+    return value;
+}
+
+void merge(FieldErrors& into, const FieldErrors& from) {
+    for (const auto& [field, messages] : from) {
+        auto& list = into[field];
+        list.insert(list.end(), messages.begin(), messages.end());
+    }
+}
+
+}  // namespace
+
+std::int64_t page_size_from(std::optional<std::string_view> text) {
+    const auto value = text ? natural(*text) : std::nullopt;
+    if (!value || *value == 0) return kDefaultPageSize;
+    return std::min(*value, kMaxPageSize);
+}
+
+std::int64_t page_count(std::int64_t count, std::int64_t page_size) {
+    if (count <= 0 || page_size <= 0) return 1;
+    return (count + page_size - 1) / page_size;
+}
+
+std::optional<std::int64_t> page_number_from(std::optional<std::string_view> text, std::int64_t last) {
+    if (!text) return 1;
+    if (*text == "last") return last;
+    const auto value = natural(*text);
+    if (!value || *value < 1 || *value > last) return std::nullopt;
+    return *value;
+}
+
+std::vector<std::string> search_terms(std::string_view search) {
+    std::vector<std::string> terms;
+    std::string term;
+    for (char c : search) {
+        if (c == ',' || c == '\0' || std::isspace(static_cast<unsigned char>(c))) {
+            if (!term.empty()) terms.push_back(std::move(term));
+            term.clear();
+        } else {
+            term += c;
+        }
+    }
+    if (!term.empty()) terms.push_back(std::move(term));
+    return terms;
+}
+
+std::expected<UserPage, StaffRefusal> list_users(Services& s, const store::User& actor, const UserQuery& query) {
+    if (!actor.is_staff) return std::unexpected(refused(StaffRefusal::Kind::Forbidden));
+    const auto terms = search_terms(query.search);
+    store::UserStore users(s.db);
+    UserPage page;
+    page.size = page_size_from(query.page_size);
+    page.count = users.count_matching(terms);
+    page.last = page_count(page.count, page.size);
+    const auto number = page_number_from(query.page, page.last);
+    if (!number) return std::unexpected(refused(StaffRefusal::Kind::InvalidPage));
+    page.number = *number;
+    page.users = users.page_matching(terms, page.size, (page.number - 1) * page.size);
+    return page;
+}
+
+std::optional<bool> parse_boolean(std::string_view text) {
+    std::string lower(text);
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    for (const char* yes : {"true", "1", "yes", "on", "t", "y"})
+        if (lower == yes) return true;
+    for (const char* no : {"false", "0", "no", "off", "f", "n"})
+        if (lower == no) return false;
+    return std::nullopt;
+}
+
+std::expected<store::User, StaffRefusal> create_user_as_staff(Services& s, const store::User& actor,
+                                                              const StaffCreateInput& input) {
+    if (!actor.is_staff) return std::unexpected(refused(StaffRefusal::Kind::Forbidden));
+    FieldErrors errors;
+    const auto is_staff = flag_value(input.flags.is_staff, "is_staff", errors);
+    const auto is_verified = flag_value(input.flags.is_verified, "is_verified", errors);
+    auto user = check_signup(s, input.fields);
+    if (!user) merge(errors, user.error());
+    if (!errors.empty()) return std::unexpected(invalid(std::move(errors)));
+    user->is_staff = is_staff.value_or(false);
+    user->is_verified = is_verified.value_or(false);
+    auto saved = save_new_user(s, std::move(*user));
+    if (!saved) return std::unexpected(invalid(std::move(saved.error())));
+    if (!saved->is_verified) send_verification(s, *saved);
+    return *saved;
+}
+
+std::expected<store::User, StaffRefusal> find_user_as(Services& s, const store::User& actor, std::int64_t id) {
+    // Another user's id is simply not there for a non-staff caller (no hint that it exists).
+    if (!actor.is_staff && actor.id != id) return std::unexpected(refused(StaffRefusal::Kind::NotFound));
+    auto user = store::UserStore(s.db).find_by_id(id);
+    if (!user) return std::unexpected(refused(StaffRefusal::Kind::NotFound));
+    return *user;
+}
+
+std::expected<store::User, StaffRefusal> update_user_as(Services& s, const store::User& actor, std::int64_t id,
+                                                        const UserChanges& changes) {
+    auto target = find_user_as(s, actor, id);
+    if (!target) return target;
+    FieldErrors errors;
+    struct Flag {
+        const char* name;
+        std::optional<bool> value;
+        bool current;
+    };
+    std::array<Flag, 3> flags = {{
+        {"is_staff", flag_value(changes.flags.is_staff, "is_staff", errors), target->is_staff},
+        {"is_active", flag_value(changes.flags.is_active, "is_active", errors), target->is_active},
+        {"is_verified", flag_value(changes.flags.is_verified, "is_verified", errors), target->is_verified},
+    }};
+    if (!actor.is_staff)
+        for (const auto& flag : flags)
+            if (flag.value && *flag.value != flag.current)
+                return std::unexpected(refused(StaffRefusal::Kind::Forbidden, flag.name));
+
+    auto changed = check_profile(s, *target, changes.profile);
+    if (!changed) merge(errors, changed.error());
+    if (!errors.empty()) return std::unexpected(invalid(std::move(errors)));
+    changed->is_staff = flags[0].value.value_or(target->is_staff);
+    changed->is_active = flags[1].value.value_or(target->is_active);
+    changed->is_verified = flags[2].value.value_or(target->is_verified);
+    try {
+        store::Transaction tx(s.db);
+        save_profile(s, *target, *changed);
+        store::UserStore(s.db).set_flags(id, changed->is_active, changed->is_staff, changed->is_superuser,
+                                         changed->is_verified);
+        tx.commit();
+    } catch (const store::ConstraintError&) {
+        return std::unexpected(invalid({{"non_field_errors", {"That name or phone number was just taken."}}}));
+    }
+    if (target->is_active && !changed->is_active) revoke_all_logins(s, id);
+    return *changed;
+}
+
+std::expected<void, StaffRefusal> delete_user_as(Services& s, const store::User& actor, std::int64_t id,
+                                                 std::optional<std::string_view> password) {
+    auto target = find_user_as(s, actor, id);
+    if (!target) return std::unexpected(target.error());
+    if (target->id == actor.id) {
+        if (!password) return std::unexpected(invalid({{"password", {"This field is required."}}}));
+        if (password->empty()) return std::unexpected(invalid({{"password", {"This field may not be blank."}}}));
+        if (!s.hasher.verify(*password, target->password_hash))
+            return std::unexpected(invalid({{"password", {"The password is not correct."}}}));
+    }
+    revoke_all_logins(s, id);
+    store::UserStore(s.db).remove(id);
+    return {};
+}
+
+}  // namespace gatehouse::accounts
