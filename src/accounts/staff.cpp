@@ -1,6 +1,7 @@
 #include "gatehouse/accounts/staff.hpp"
 
 #include "gatehouse/accounts/devices.hpp"
+#include "gatehouse/store/audit.hpp"
 #include "gatehouse/store/database.hpp"
 
 #include <algorithm>
@@ -36,6 +37,15 @@ std::optional<bool> flag_value(const std::optional<std::string>& text, const cha
     auto value = parse_boolean(*text);
     if (!value) errors[name].push_back("Must be a valid boolean.");
     return value;
+}
+
+const char* yes_no(bool value) { return value ? "true" : "false"; }
+
+// The audit action for a flag set to `value`.
+const char* flag_action(std::string_view flag, bool value) {
+    if (flag == "is_active") return value ? "activate" : "deactivate";
+    if (flag == "is_verified") return value ? "mark_verified" : "mark_unverified";
+    return value ? "make_staff" : "remove_staff";
 }
 
 void merge(FieldErrors& into, const FieldErrors& from) {
@@ -107,7 +117,7 @@ std::optional<bool> parse_boolean(std::string_view text) {
 }
 
 std::expected<store::User, StaffRefusal> create_user_as_staff(Services& s, const store::User& actor,
-                                                              const StaffCreateInput& input) {
+                                                              const StaffCreateInput& input, std::string_view ip) {
     if (!actor.is_staff) return std::unexpected(refused(StaffRefusal::Kind::Forbidden));
     FieldErrors errors;
     const auto is_staff = flag_value(input.flags.is_staff, "is_staff", errors);
@@ -117,10 +127,19 @@ std::expected<store::User, StaffRefusal> create_user_as_staff(Services& s, const
     if (!errors.empty()) return std::unexpected(invalid(std::move(errors)));
     user->is_staff = is_staff.value_or(false);
     user->is_verified = is_verified.value_or(false);
-    auto saved = save_new_user(s, std::move(*user));
-    if (!saved) return std::unexpected(invalid(std::move(saved.error())));
-    if (!saved->is_verified) send_verification(s, *saved);
-    return *saved;
+    try {  // save_new_user's insert, with the audit row in the same transaction
+        store::Transaction tx(s.db);
+        user->id = store::UserStore(s.db).insert(*user);
+        store::AuditStore(s.db).record(s.now(), actor.id, user->id, "create",
+                                       "email: " + user->email.value_or("") + ", is_staff: " + yes_no(user->is_staff) +
+                                           ", is_verified: " + yes_no(user->is_verified),
+                                       ip);
+        tx.commit();
+    } catch (const store::ConstraintError&) {
+        return std::unexpected(invalid({{"email", {"A user with that email, name or phone already exists."}}}));
+    }
+    if (!user->is_verified) send_verification(s, *user);
+    return *user;
 }
 
 std::expected<store::User, StaffRefusal> find_user_as(Services& s, const store::User& actor, std::int64_t id) {
@@ -132,7 +151,7 @@ std::expected<store::User, StaffRefusal> find_user_as(Services& s, const store::
 }
 
 std::expected<store::User, StaffRefusal> update_user_as(Services& s, const store::User& actor, std::int64_t id,
-                                                        const UserChanges& changes) {
+                                                        const UserChanges& changes, std::string_view ip) {
     auto target = find_user_as(s, actor, id);
     if (!target) return target;
     FieldErrors errors;
@@ -159,6 +178,11 @@ std::expected<store::User, StaffRefusal> update_user_as(Services& s, const store
     changed->is_verified = flags[2].value.value_or(target->is_verified);
     try {
         store::Transaction tx(s.db);
+        store::AuditStore audit(s.db);
+        for (const auto& flag : flags)
+            if (flag.value && *flag.value != flag.current)
+                audit.record(s.now(), actor.id, id, flag_action(flag.name, *flag.value),
+                             std::string(flag.name) + ": " + yes_no(flag.current) + " → " + yes_no(*flag.value), ip);
         save_profile(s, *target, *changed);
         store::UserStore(s.db).set_flags(id, changed->is_active, changed->is_staff, changed->is_superuser,
                                          changed->is_verified);
@@ -171,7 +195,7 @@ std::expected<store::User, StaffRefusal> update_user_as(Services& s, const store
 }
 
 std::expected<void, StaffRefusal> delete_user_as(Services& s, const store::User& actor, std::int64_t id,
-                                                 std::optional<std::string_view> password) {
+                                                 std::optional<std::string_view> password, std::string_view ip) {
     auto target = find_user_as(s, actor, id);
     if (!target) return std::unexpected(target.error());
     if (target->id == actor.id) {
@@ -181,8 +205,18 @@ std::expected<void, StaffRefusal> delete_user_as(Services& s, const store::User&
             return std::unexpected(invalid({{"password", {"The password is not correct."}}}));
     }
     revoke_all_logins(s, id);
+    store::Transaction tx(s.db);
+    if (target->id != actor.id)
+        store::AuditStore(s.db).record(s.now(), actor.id, id, "delete", "email: " + target->email.value_or(""), ip);
     store::UserStore(s.db).remove(id);
+    tx.commit();
     return {};
+}
+
+std::expected<std::vector<store::AuditEntry>, StaffRefusal> recent_audit(Services& s, const store::User& actor,
+                                                                         int limit) {
+    if (!actor.is_staff) return std::unexpected(refused(StaffRefusal::Kind::Forbidden));
+    return store::AuditStore(s.db).recent(limit);
 }
 
 }  // namespace gatehouse::accounts

@@ -89,7 +89,7 @@ http::Response api_users(Context& ctx, http::Request& req) {
     if (!principal) return principal.error();
     if (req.method == "POST") {
         auto created = accounts::create_user_as_staff(ctx.accounts, principal->user,
-                                                      {api_signup_input(req), flag_input(req)});
+                                                      {api_signup_input(req), flag_input(req)}, req.remote_addr);
         if (created) return http::Response::json(201, user_json(*created));
         auto refused = created.error();
         refused.errors = api_signup_errors(std::move(refused.errors));  // "password", as register names it
@@ -116,14 +116,16 @@ http::Response api_user(Context& ctx, http::Request& req) {
     if (req.method == "PATCH") {
         if (req.json && !req.json->is_object())
             return api_validation({{"non_field_errors", {"Invalid data. Expected a dictionary."}}});
-        auto updated = accounts::update_user_as(ctx.accounts, principal->user, id, {api_profile_input(req), flag_input(req)});
+        auto updated = accounts::update_user_as(ctx.accounts, principal->user, id, {api_profile_input(req), flag_input(req)},
+                                              req.remote_addr);
         if (!updated) return refusal(updated.error());
         return no_store(http::Response::json(200, user_json(*updated)));
     }
     if (req.method == "DELETE") {
         const auto password = api_field(req, "password");
         auto deleted = accounts::delete_user_as(ctx.accounts, principal->user, id,
-                                                password ? std::optional<std::string_view>(*password) : std::nullopt);
+                                                password ? std::optional<std::string_view>(*password) : std::nullopt,
+                                                req.remote_addr);
         if (!deleted) return refusal(deleted.error());
         return http::Response::json(204, nullptr);
     }

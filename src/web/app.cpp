@@ -28,6 +28,7 @@ const std::vector<Route>& routes() {
         {{"GET"}, "/accounts/verify/<token>/", verify_link_page},
         {{"GET", "POST"}, "/accounts/profile/", profile_page},
         {{"GET", "POST"}, "/accounts/devices/", devices_page},
+        {{"GET", "POST"}, "/admin/users/", admin_users_page},
         {{"POST"}, "/api/auth/register/", api_register},
         {{"POST"}, "/api/auth/token/", api_token_obtain},
         {{"POST"}, "/api/auth/token/refresh/", api_token_refresh},

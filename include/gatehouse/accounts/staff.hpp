@@ -3,8 +3,13 @@
 // page-number pagination, creation by staff, edits of the profile and of the flags, deletion — and
 // who may do which. Staff (is_staff, as DRF's IsAdminUser) may do everything to every user; anyone
 // else only reads, edits or deletes itself, and never changes its own flags.
+//
+// Every staff action is audited (store/audit.hpp) in the same transaction as the change: creation,
+// each flag that changes, the deletion of another user. `ip` is the actor's address, for the record.
+// The detail says what changed ("is_active: true → false") and never holds a password or token.
 #include "gatehouse/accounts/services.hpp"
 #include "gatehouse/accounts/users.hpp"
+#include "gatehouse/store/audit.hpp"
 #include "gatehouse/store/users.hpp"
 
 #include <cstdint>
@@ -77,7 +82,7 @@ struct StaffCreateInput {
 // check_signup) plus "Must be a valid boolean." for a bad flag; no registration throttle. The
 // verification mail goes out unless the user is created verified.
 std::expected<store::User, StaffRefusal> create_user_as_staff(Services& services, const store::User& actor,
-                                                              const StaffCreateInput& input);
+                                                              const StaffCreateInput& input, std::string_view ip = {});
 
 // --- one user ------------------------------------------------------------------------------------
 // The user with this id, when the actor may see it (staff, or itself); NotFound otherwise.
@@ -90,13 +95,21 @@ struct UserChanges {
 // Permission first: NotFound as find_user_as; a non-staff caller sending a flag with a value other
 // than the current one is Forbidden (naming the flag; the same value is accepted and changes nothing).
 // Then every field error at once. The profile and the flags are written in one transaction; a user
-// made inactive loses every login (sessions, JWT families, API tokens) at once.
+// made inactive loses every login (sessions, JWT families, API tokens) at once. Each flag that changes
+// is audited in that transaction ("activate", "deactivate", "mark_verified", "mark_unverified",
+// "make_staff", "remove_staff"); a refused or failed change records nothing.
 std::expected<store::User, StaffRefusal> update_user_as(Services& services, const store::User& actor, std::int64_t id,
-                                                        const UserChanges& changes);
+                                                        const UserChanges& changes, std::string_view ip = {});
 
 // Ends every login of the user, then deletes it. Deleting oneself (staff or not) needs one's password,
-// exactly as DELETE /api/me/ does ("password": required / not correct); staff delete others without.
+// exactly as DELETE /api/me/ does ("password": required / not correct); staff delete others without,
+// and that deletion is audited ("delete", with the email) in the transaction that removes the user.
 std::expected<void, StaffRefusal> delete_user_as(Services& services, const store::User& actor, std::int64_t id,
-                                                 std::optional<std::string_view> password);
+                                                 std::optional<std::string_view> password, std::string_view ip = {});
+
+// --- the audit trail -----------------------------------------------------------------------------
+// Staff only (Forbidden otherwise): the newest `limit` audit rows, newest first.
+std::expected<std::vector<store::AuditEntry>, StaffRefusal> recent_audit(Services& services, const store::User& actor,
+                                                                         int limit);
 
 }  // namespace gatehouse::accounts

@@ -30,6 +30,9 @@ http::Response password_reset_confirm_page(Context& ctx, http::Request& req);
 http::Response profile_page(Context& ctx, http::Request& req);
 http::Response devices_page(Context& ctx, http::Request& req);
 
+// pages_admin.cpp
+http::Response admin_users_page(Context& ctx, http::Request& req);
+
 // api_auth.cpp
 http::Response api_register(Context& ctx, http::Request& req);
 http::Response api_token_obtain(Context& ctx, http::Request& req);
