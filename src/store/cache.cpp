@@ -125,12 +125,9 @@ std::uint64_t Cache::increment(std::string_view key, std::uint64_t by, std::int6
 }
 
 bool Cache::ping() {
-    try {
-        get("gatehouse:healthz");
-        return true;
-    } catch (const core::Unavailable&) {
-        return false;
-    }
+    // Every server, not just the one a key hashes to: with several, /healthz names memcached down
+    // when any of them is (a share of the sessions and codes lives there).
+    return memcached_version(mc_) == MEMCACHED_SUCCESS;
 }
 
 }  // namespace gatehouse::store

@@ -29,6 +29,12 @@ BOOST_AUTO_TEST_CASE(get_set_remove) {
     BOOST_TEST(cache.ping());
 }
 
+BOOST_AUTO_TEST_CASE(ping_asks_every_server) {
+    BOOST_TEST(Cache(socket).ping());
+    // Two servers, one of them gone: the health check must say so, whatever a key would hash to.
+    BOOST_TEST(!Cache(socket + "," + tmp.file("nobody.sock")).ping());
+}
+
 BOOST_AUTO_TEST_CASE(add_does_not_overwrite) {
     Cache cache(socket);
     BOOST_TEST(cache.add("session:1", "first", 60));

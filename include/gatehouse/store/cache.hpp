@@ -25,7 +25,7 @@ public:
     bool remove(std::string_view key);                                               // false: absent
     // Atomically adds `by`; a missing key starts at `by` and lives ttl_seconds. Returns the new value.
     std::uint64_t increment(std::string_view key, std::uint64_t by, std::int64_t ttl_seconds);
-    bool ping();  // true when every server answers
+    bool ping();  // true when every server of the list answers
 
 private:
     memcached_st* mc_ = nullptr;
