@@ -66,6 +66,17 @@ Cache::Cache(const std::string& servers, int timeout_ms) {
         memcached_free(mc_);
         throw std::invalid_argument("GATEHOUSE_MEMCACHED: no server given");
     }
+    // One key per server for ping(): ketama spreads "gatehouse:ping:<n>" over all of them quickly.
+    const std::uint32_t servers_in_list = memcached_server_count(mc_);
+    probe_keys_.resize(servers_in_list);
+    for (std::uint32_t n = 0, found = 0; found < servers_in_list && n < 1'000'000; ++n) {
+        std::string key = "gatehouse:ping:" + std::to_string(n);
+        const std::uint32_t server = memcached_generate_hash(mc_, key.data(), key.size());
+        if (server < servers_in_list && probe_keys_[server].empty()) {
+            probe_keys_[server] = std::move(key);
+            ++found;
+        }
+    }
 }
 
 Cache::~Cache() { memcached_free(mc_); }
@@ -125,9 +136,17 @@ std::uint64_t Cache::increment(std::string_view key, std::uint64_t by, std::int6
 }
 
 bool Cache::ping() {
-    // Every server, not just the one a key hashes to: with several, /healthz names memcached down
-    // when any of them is (a share of the sessions and codes lives there).
-    return memcached_version(mc_) == MEMCACHED_SUCCESS;
+    // A real round trip to every server, not just the one a key hashes to: with several, /healthz
+    // names memcached down when any of them is (a share of the sessions and codes lives there).
+    // Not memcached_version(): libmemcached asks each server its version once and then answers from
+    // memory, so a server that died after the first ping would still look alive.
+    try {
+        for (const std::string& key : probe_keys_)
+            if (!key.empty()) get(key);
+        return true;
+    } catch (const core::Unavailable&) {
+        return false;
+    }
 }
 
 }  // namespace gatehouse::store

@@ -69,6 +69,23 @@ BOOST_AUTO_TEST_CASE(ttl_expires) {
     BOOST_TEST(cache.get("long").has_value());
 }
 
+// The health check's own first call after memcached died must see it (libmemcached remembers a
+// server's version, so a version request is not a round trip after the first).
+BOOST_AUTO_TEST_CASE(ping_sees_a_server_that_died_after_the_last_ping, *boost::unit_test::timeout(30)) {
+    Cache cache(socket);
+    BOOST_TEST_REQUIRE(cache.ping());
+    BOOST_TEST_REQUIRE(cache.ping());
+    stop();
+    BOOST_TEST(!cache.ping());
+    start();
+    bool back = false;
+    for (auto deadline = std::chrono::steady_clock::now() + 5s; !back && std::chrono::steady_clock::now() < deadline;) {
+        back = cache.ping();
+        if (!back) std::this_thread::sleep_for(100ms);
+    }
+    BOOST_TEST(back);
+}
+
 BOOST_AUTO_TEST_CASE(unavailable_then_recovers, *boost::unit_test::timeout(30)) {
     Cache cache(socket);
     cache.set("k", "v", 60);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 struct memcached_st;
 
@@ -29,6 +30,7 @@ public:
 
 private:
     memcached_st* mc_ = nullptr;
+    std::vector<std::string> probe_keys_;  // probe_keys_[i] hashes to server i (ping)
 };
 
 }  // namespace gatehouse::store
