@@ -31,7 +31,7 @@ LoginResult authenticate(Services& s, std::string_view email, std::string_view p
         s.hasher.burn_time(password);  // an unknown email costs what a wrong password costs
     }
     if (!password_ok || !user->is_active) {
-        s.throttle.hit("login-fail", subject, Limits::kFailedLogins + 1, Limits::kFailedLoginWindow);
+        s.throttle.hit("login-fail", subject, Limits::kFailedLogins, Limits::kFailedLoginWindow);
         return result;
     }
     if (s.hasher.needs_rehash(user->password_hash)) {

@@ -7,11 +7,14 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace gatehouse::accounts {
 namespace {
 
 constexpr std::int64_t kMemcachedMaxRelativeTtl = 30 * 24 * 3600;  // beyond this memcached reads a date
+// A compare-and-swap that keeps losing to other workers; far beyond what a real burst produces.
+constexpr int kMaxRaces = 100;
 
 void check_scope(std::string_view scope) {
     if (scope.empty() || scope.size() > 64) throw std::invalid_argument("throttle scope length");
@@ -19,37 +22,51 @@ void check_scope(std::string_view scope) {
         if (ch <= ' ' || ch >= 0x7F) throw std::invalid_argument("throttle scope has a space or non-ASCII byte");
 }
 
-void check_limits(int limit, int window_seconds) {
-    if (limit <= 0) throw std::invalid_argument("throttle limit must be > 0");
+void check_window(int window_seconds) {
     if (window_seconds <= 0) throw std::invalid_argument("throttle window must be > 0");
 }
 
-struct Window {
-    std::int64_t index;
-    int retry_after;  // seconds until it ends, ≥ 1
-};
-
-Window current_window(const core::Clock& clock, int window_seconds) {
-    const std::int64_t now = clock.unix_seconds();
-    std::int64_t index = now / window_seconds;
-    if (now % window_seconds < 0) --index;  // floor, should a clock ever be set before 1970
-    const std::int64_t end = (index + 1) * window_seconds;
-    return {index, static_cast<int>(std::max<std::int64_t>(1, end - now))};
+void check_limits(int limit, int window_seconds) {
+    if (limit <= 0) throw std::invalid_argument("throttle limit must be > 0");
+    check_window(window_seconds);
 }
 
-std::string counter_key(std::string_view scope, std::string_view subject, std::int64_t window_index) {
-    return "th:" + std::string(scope) + ":" + core::hex_encode(core::sha256(subject)).substr(0, 32) + ":" +
-           std::to_string(window_index);
+std::string log_key(std::string_view scope, std::string_view subject, int window_seconds) {
+    return "th:" + std::string(scope) + ":" + std::to_string(window_seconds) + ":" +
+           core::hex_encode(core::sha256(subject)).substr(0, 32);
 }
 
-// memcached keeps counters as decimal text, padded with spaces after an in-place increment.
-std::uint64_t parse_counter(std::string_view text) {
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\r' || text.back() == '\n'))
-        text.remove_suffix(1);
-    std::uint64_t value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size()) return 0;
-    return value;
+// The attempts still inside the window ending now, oldest first. The stored value is their unix
+// times separated by spaces; anything unreadable counts as no attempt.
+std::vector<std::int64_t> attempts_in_window(std::string_view stored, std::int64_t now, int window_seconds) {
+    std::vector<std::int64_t> times;
+    while (!stored.empty()) {
+        const auto space = stored.find(' ');
+        const std::string_view item = stored.substr(0, space);
+        std::int64_t t = 0;
+        auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), t);
+        if (ec == std::errc{} && end == item.data() + item.size() && now - t < window_seconds) times.push_back(t);
+        if (space == std::string_view::npos) break;
+        stored.remove_prefix(space + 1);
+    }
+    std::sort(times.begin(), times.end());
+    return times;
+}
+
+// With `times` (oldest first) already at or over `limit`: seconds until enough have left the window
+// for one more.
+int seconds_until_room(const std::vector<std::int64_t>& times, int limit, std::int64_t now, int window_seconds) {
+    const std::int64_t must_leave = times[times.size() - static_cast<std::size_t>(limit)];
+    return static_cast<int>(std::max<std::int64_t>(1, must_leave + window_seconds - now));
+}
+
+std::string serialize(const std::vector<std::int64_t>& times) {
+    std::string out;
+    for (const std::int64_t t : times) {
+        if (!out.empty()) out += ' ';
+        out += std::to_string(t);
+    }
+    return out;
 }
 
 }  // namespace
@@ -61,34 +78,38 @@ ThrottleDecision Throttle::hit(std::string_view scope, std::string_view subject,
     check_scope(scope);
     check_limits(limit, window_seconds);
     if (!enabled_) return {true, 0};
-    const Window window = current_window(clock_, window_seconds);
-    const std::string key = counter_key(scope, subject, window.index);
+    const std::string key = log_key(scope, subject, window_seconds);
     const std::int64_t ttl = std::min<std::int64_t>(window_seconds, kMemcachedMaxRelativeTtl);
-    // memcached's increment-with-initial is not atomic on a missing key (two workers creating it
-    // at once: one gets NOT_STORED), so the counter is created with add first; then every increment
-    // finds it and is atomic.
-    cache_.add(key, "0", ttl);
-    const std::uint64_t count = cache_.increment(key, 1, ttl);
-    if (count <= static_cast<std::uint64_t>(limit)) return {true, 0};
-    return {false, window.retry_after};
+    for (int race = 0; race < kMaxRaces; ++race) {
+        const std::int64_t now = clock_.unix_seconds();
+        const auto stored = cache_.gets(key);
+        auto times = attempts_in_window(stored ? std::string_view(stored->value) : std::string_view(), now, window_seconds);
+        if (times.size() >= static_cast<std::size_t>(limit))
+            return {false, seconds_until_room(times, limit, now, window_seconds)};
+        times.push_back(now);
+        const std::string value = serialize(times);
+        if (stored ? cache_.cas(key, value, ttl, stored->version) : cache_.add(key, value, ttl)) return {true, 0};
+        // Another worker wrote in between: read again.
+    }
+    return {false, 1};
 }
 
 ThrottleDecision Throttle::peek(std::string_view scope, std::string_view subject, int limit, int window_seconds) {
     check_scope(scope);
     check_limits(limit, window_seconds);
     if (!enabled_) return {true, 0};
-    const Window window = current_window(clock_, window_seconds);
-    const auto stored = cache_.get(counter_key(scope, subject, window.index));
-    const std::uint64_t count = stored ? parse_counter(*stored) : 0;
-    if (count < static_cast<std::uint64_t>(limit)) return {true, 0};
-    return {false, window.retry_after};
+    const std::int64_t now = clock_.unix_seconds();
+    const auto stored = cache_.get(log_key(scope, subject, window_seconds));
+    const auto times = attempts_in_window(stored.value_or(""), now, window_seconds);
+    if (times.size() < static_cast<std::size_t>(limit)) return {true, 0};
+    return {false, seconds_until_room(times, limit, now, window_seconds)};
 }
 
 void Throttle::reset(std::string_view scope, std::string_view subject, int window_seconds) {
     check_scope(scope);
-    if (window_seconds <= 0) throw std::invalid_argument("throttle window must be > 0");
+    check_window(window_seconds);
     if (!enabled_) return;
-    cache_.remove(counter_key(scope, subject, current_window(clock_, window_seconds).index));
+    cache_.remove(log_key(scope, subject, window_seconds));
 }
 
 }  // namespace gatehouse::accounts

@@ -34,6 +34,7 @@ Cache::Cache(const std::string& servers, int timeout_ms) {
     memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, 1);
     memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_DEAD_TIMEOUT, 1);
     memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
+    memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_SUPPORT_CAS, 1);
     std::stringstream list(servers);
     std::string item;
     int count = 0;
@@ -133,6 +134,32 @@ std::uint64_t Cache::increment(std::string_view key, std::uint64_t by, std::int6
     }
     if (rc != MEMCACHED_SUCCESS) unavailable(mc_, rc, "increment");
     return value;
+}
+
+std::optional<Cache::Versioned> Cache::gets(std::string_view key) {
+    check_key(key);
+    const char* keys[] = {key.data()};
+    const size_t lengths[] = {key.size()};
+    memcached_return_t rc = memcached_mget(mc_, keys, lengths, 1);
+    if (rc != MEMCACHED_SUCCESS) unavailable(mc_, rc, "gets");
+    std::optional<Versioned> found;
+    // Read to the end of the answer, so the connection is clean for the next call. nullptr: the
+    // handle's own result, which libmemcached reuses and never frees behind our back.
+    while (const memcached_result_st* result = memcached_fetch_result(mc_, nullptr, &rc)) {
+        found = Versioned{std::string(memcached_result_value(result), memcached_result_length(result)),
+                          memcached_result_cas(result)};
+    }
+    if (rc != MEMCACHED_END && rc != MEMCACHED_NOTFOUND && rc != MEMCACHED_SUCCESS) unavailable(mc_, rc, "gets");
+    return found;
+}
+
+bool Cache::cas(std::string_view key, std::string_view value, std::int64_t ttl_seconds, std::uint64_t version) {
+    check_key(key);
+    const memcached_return_t rc = memcached_cas(mc_, key.data(), key.size(), value.data(), value.size(),
+                                                static_cast<time_t>(ttl_seconds), 0, version);
+    if (rc == MEMCACHED_SUCCESS) return true;
+    if (rc == MEMCACHED_DATA_EXISTS || rc == MEMCACHED_NOTFOUND || rc == MEMCACHED_NOTSTORED) return false;
+    unavailable(mc_, rc, "cas");
 }
 
 bool Cache::ping() {

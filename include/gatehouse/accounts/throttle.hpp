@@ -1,12 +1,16 @@
 #pragma once
-// Rate limits in fixed windows, counted in memcached (Django-ratelimit style): one counter per
-// (scope, subject, window), bumped with an atomic increment so parallel workers cannot overshoot.
+// Rate limits as sliding windows: "5 in 15 minutes" means any 15 minutes, not the clock's quarter
+// hours. As DRF's throttles do, each (scope, subject) keeps the times of the attempts it let
+// through within the window, in one memcached value; a new attempt is allowed while fewer than
+// `limit` are there, and Retry-After is when the oldest that matters leaves the window. Updates
+// are compare-and-swap, so parallel workers cannot overshoot. Refused attempts are not counted, so
+// a client that waits the Retry-After it was given gets in (unless others spent the limit meanwhile).
 //
-// Keys: "th:<scope>:<first 32 hex of sha256(subject)>:<window index>", window index = now / window.
-// Subjects (emails, IPs, phone numbers) are hashed, so keys are memcached-safe and carry no personal
-// data. `scope` is a short constant naming the limit ("login_fail", "otp_send"…): 1–64 printable ASCII
-// characters without spaces, else std::invalid_argument. The window comes from the injected Clock;
-// memcached's TTL (the window length, real time) only cleans up.
+// Keys: "th:<scope>:<window>:<first 32 hex of sha256(subject)>". Subjects (emails, IPs, phone
+// numbers) are hashed, so keys are memcached-safe and carry no personal data. `scope` is a short
+// constant naming the limit ("login_fail", "otp_send"…): 1–64 printable ASCII characters without
+// spaces, else std::invalid_argument. Times come from the injected Clock; memcached's TTL (one
+// window after the last attempt, real time) only cleans up.
 //
 // enabled=false (GATEHOUSE_THROTTLE=0): every call allows and touches no memcached.
 // memcached down: core::Unavailable propagates (the request answers 503).
@@ -19,19 +23,19 @@ namespace gatehouse::accounts {
 
 struct ThrottleDecision {
     bool allowed;
-    int retry_after;  // seconds until the window ends, ≥ 1 when !allowed; 0 when allowed
+    int retry_after;  // seconds until one more attempt would be allowed, ≥ 1 when !allowed; 0 when allowed
 };
 
 class Throttle {
 public:
     Throttle(store::Cache& cache, const core::Clock& clock, bool enabled);
 
-    // Counts this attempt in a fixed window and says whether it is within `limit` per `window_seconds`.
-    // limit and window_seconds must be > 0 (std::invalid_argument).
+    // Counts this attempt if fewer than `limit` were counted in the last `window_seconds`, and says
+    // whether it did. limit and window_seconds must be > 0 (std::invalid_argument).
     ThrottleDecision hit(std::string_view scope, std::string_view subject, int limit, int window_seconds);
     // Says whether one more attempt would be allowed, without counting.
     ThrottleDecision peek(std::string_view scope, std::string_view subject, int limit, int window_seconds);
-    // Forgets the attempts counted in the current window (e.g. failed logins after a good one).
+    // Forgets the attempts counted (e.g. failed logins after a good one).
     void reset(std::string_view scope, std::string_view subject, int window_seconds);
 
 private:

@@ -26,6 +26,14 @@ public:
     bool remove(std::string_view key);                                               // false: absent
     // Atomically adds `by`; a missing key starts at `by` and lives ttl_seconds. Returns the new value.
     std::uint64_t increment(std::string_view key, std::uint64_t by, std::int64_t ttl_seconds);
+    // Compare-and-swap: read a value with its version, then store only if nobody changed it since.
+    struct Versioned {
+        std::string value;
+        std::uint64_t version;
+    };
+    std::optional<Versioned> gets(std::string_view key);
+    // false: changed or gone since `version` was read (read again and retry).
+    bool cas(std::string_view key, std::string_view value, std::int64_t ttl_seconds, std::uint64_t version);
     bool ping();  // true when every server of the list answers
 
 private:
