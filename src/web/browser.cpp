@@ -95,7 +95,8 @@ http::Response browser_page(Context& ctx, Browser& browser, int status, const st
     } else {
         dict.ShowSection("ANONYMOUS");
     }
-    Layout layout{title, browser.user() ? user_label(*browser.user()) : "", browser.flash_text, browser.flash_level};
+    Layout layout{title, browser.user() ? user_label(*browser.user()) : "", browser.flash_text, browser.flash_level,
+                  browser.user() && browser.user()->is_staff};
     dict.SetValue("LOGOUT_CSRF_TOKEN", accounts::mask_csrf_secret(browser.csrf_secret));
     auto response = http::Response::html(status, render_layout(ctx.templates, content_template, dict, layout));
     if (browser.csrf_cookie_new) {

@@ -107,6 +107,8 @@ http::Response act(Context& ctx, http::Request& req, Browser& browser, const sto
     const auto id = parse_id(form(req, "id"));
     if (!id) return redirect_with_flash(ctx, back, "That user no longer exists.", "error");
 
+    if (action == "deactivate" && *id == actor.id)  // it would end this very login
+        return redirect_with_flash(ctx, back, "You cannot deactivate your own account here.", "error");
     if (auto flag = flag_action(action)) {
         auto updated = accounts::update_user_as(ctx.accounts, actor, *id, {{}, flag->flags}, req.remote_addr);
         if (!updated) return refusal(ctx, browser, updated.error(), back);
@@ -162,7 +164,8 @@ http::Response show(Context& ctx, http::Request& req, Browser& browser, const st
         row->SetValue("ACTIVE", user.is_active ? "yes" : "no");
         row->SetValue("STAFF", user.is_staff ? "yes" : "no");
         row->SetValue("JOINED", readable(user.date_joined));
-        row->ShowSection(user.is_active ? "CAN_DEACTIVATE" : "CAN_ACTIVATE");
+        if (!user.is_active) row->ShowSection("CAN_ACTIVATE");
+        else if (user.id != actor.id) row->ShowSection("CAN_DEACTIVATE");
         if (!user.is_verified) row->ShowSection("CAN_VERIFY");
         if (!user.is_staff) row->ShowSection("CAN_MAKE_STAFF");
         if (user.id != actor.id) row->ShowSection("CAN_DELETE");

@@ -11,6 +11,7 @@ std::string render_layout(const core::Templates& templates, const std::string& c
         page.ShowSection("NAV_ANONYMOUS");
     } else {
         page.SetValueAndShowSection("USER_LABEL", layout.user_label, "NAV_USER");
+        if (layout.staff) page.ShowSection("NAV_STAFF");
     }
     if (!layout.flash_text.empty()) {
         auto* flash = page.AddSectionDictionary("FLASH");

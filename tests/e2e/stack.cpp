@@ -347,7 +347,7 @@ void Stack::start_memcached() {
     }
     std::vector<std::string> env = {"PATH=/usr/local/bin:/usr/bin:/bin"};
     memcached_pid_ = spawn(find_program("memcached"), argv, env, dir_ + "/memcached.log", dir_);
-    const bool up = wait_until(5s, [&] {
+    const bool up = wait_until(15s, [&] {
         if (wait_exit(memcached_pid_, 0ms)) return true;  // died: reported below
         return unix_socket_accepts(memcached_socket_);
     });

@@ -132,13 +132,16 @@ BOOST_AUTO_TEST_CASE(anonymous_goes_to_login_and_non_staff_gets_403) {
     BOOST_TEST(lacks(page.body, "Recent actions"));
     const auto post = member.post(kAdmin, {{"action", "make_staff"}, {"id", "1"}});
     BOOST_TEST(post.status == 403);
-    BOOST_TEST(lacks(member.get("/accounts/profile/").body, "staff"));
+    const auto profile = member.get("/accounts/profile/");
+    BOOST_TEST(lacks(profile.body, "staff"));
+    BOOST_TEST(lacks(profile.body, "href=\"/admin/users/\""));  // no link to a page they may not open
 
-    // Made staff by the operator: the same login may now.
+    // Made staff by the operator: the same login may now, and every page's header links to it.
     BOOST_TEST_REQUIRE(run_gatehouse(stack, "users set-staff '" + email + "'") == 0);
     const auto now = member.get(kAdmin);
     BOOST_TEST(now.status == 200);
     BOOST_TEST(contains(now.header("Cache-Control").value_or(""), "no-store"));
+    BOOST_TEST(contains(member.get("/accounts/profile/").body, "<a href=\"/admin/users/\">Users</a>"));
 }
 
 BOOST_AUTO_TEST_CASE(search_and_pages_of_25) {
@@ -308,6 +311,12 @@ BOOST_AUTO_TEST_CASE(delete_needs_the_confirmation) {
     const auto self = admin.follow(act(admin, "delete_confirmed", own_id, admin_email));
     BOOST_TEST(flash_text(self.body) == "You cannot delete your own account here.");
     BOOST_TEST(!row_of(self.body, admin_email).empty());
+
+    // Nor deactivate themselves (it would end the very login that clicked).
+    BOOST_TEST(lacks(row_of(admin.get(search_path(admin_email)).body, admin_email), "value=\"deactivate\""));
+    const auto deactivated = admin.follow(act(admin, "deactivate", own_id, admin_email));
+    BOOST_TEST(flash_text(deactivated.body) == "You cannot deactivate your own account here.");
+    BOOST_TEST(admin.get(kAdmin).status == 200, "still logged in and staff");
 }
 
 BOOST_AUTO_TEST_CASE(every_post_needs_the_csrf_token) {

@@ -535,7 +535,7 @@ BOOST_AUTO_TEST_CASE(memcached_down_gives_a_503_page_with_retry_after_and_servic
         BOOST_TEST(contains(r.body, "temporarily unavailable"));
     };
     HttpResponse down;
-    const bool saw = wait_until(5s, [&] {
+    const bool saw = wait_until(15s, [&] {
         down = browser.get("/accounts/login/");
         return down.status == 503;
     }, 100ms);
@@ -550,7 +550,7 @@ BOOST_AUTO_TEST_CASE(memcached_down_gives_a_503_page_with_retry_after_and_servic
     // may come back a moment apart; wait until every answer has been good for two seconds.
     HttpResponse up;
     auto good_since = std::chrono::steady_clock::time_point::max();
-    const bool back = wait_until(12s, [&] {
+    const bool back = wait_until(20s, [&] {
         up = browser.get("/accounts/login/");
         const auto now = std::chrono::steady_clock::now();
         if (up.status != 200) good_since = std::chrono::steady_clock::time_point::max();

@@ -15,6 +15,7 @@ struct Layout {
     std::string user_label;   // "" when nobody is logged in
     std::string flash_text;   // a one-time message after an action
     std::string flash_level;  // "success", "error" or "info"
+    bool staff = false;       // the header links to the staff pages
 };
 
 // content_template rendered with `content`, then placed inside base.html with the layout's values.
