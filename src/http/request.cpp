@@ -122,6 +122,24 @@ bool is_valid_utf8(std::string_view text) {
     return true;
 }
 
+std::string percent_encode(std::string_view text, bool space_as_plus) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (const unsigned char c : text) {
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+            c == '_' || c == '~') {
+            out += static_cast<char>(c);
+        } else if (c == ' ' && space_as_plus) {
+            out += '+';
+        } else {
+            out += '%';
+            out += kHex[c >> 4];
+            out += kHex[c & 15];
+        }
+    }
+    return out;
+}
+
 std::optional<std::string> percent_decode(std::string_view text, bool plus_as_space) {
     std::string out;
     out.reserve(text.size());

@@ -29,25 +29,6 @@ accounts::FlagInput flag_input(const http::Request& req) {
     return {api_patch_field(req, "is_staff"), api_patch_field(req, "is_active"), api_patch_field(req, "is_verified")};
 }
 
-// application/x-www-form-urlencoded, as Python's urlencode writes it (quote_plus).
-std::string form_encode(std::string_view text) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (const unsigned char c : text) {
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-            c == '_' || c == '~') {
-            out += static_cast<char>(c);
-        } else if (c == ' ') {
-            out += '+';
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-        }
-    }
-    return out;
-}
-
 // DRF's next/previous link: this request's absolute URL — on GATEHOUSE_SITE_URL (Services::site_url),
 // never on the Host header — with its query sorted by name (as DRF's replace_query_param writes it) and
 // `page` set to the number, or left out for the first page (remove_query_param).
@@ -55,7 +36,7 @@ std::string page_link(const Context& ctx, const http::Request& req, std::int64_t
     std::string query;
     auto add = [&query](std::string_view name, std::string_view value) {
         if (!query.empty()) query += '&';
-        query += form_encode(name) + "=" + form_encode(value);
+        query += http::percent_encode(name, true) + "=" + http::percent_encode(value, true);
     };
     bool placed = page == 1;
     for (const auto& [name, value] : req.query) {  // a multimap: by name already

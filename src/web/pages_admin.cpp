@@ -22,27 +22,11 @@ std::string readable(const std::string& iso) {
     return iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
 }
 
-std::string url_encode(std::string_view text) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (const unsigned char c : text) {
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-            c == '_' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-        }
-    }
-    return out;
-}
-
 // The list with this search on this page ("" or "1": the first page).
 std::string list_url(const std::string& q, const std::string& page) {
     std::string query;
-    if (!q.empty()) query = "q=" + url_encode(q);
-    if (!page.empty() && page != "1") query += (query.empty() ? "" : "&") + std::string("page=") + url_encode(page);
+    if (!q.empty()) query = "q=" + http::percent_encode(q, false);
+    if (!page.empty() && page != "1") query += (query.empty() ? "" : "&") + std::string("page=") + http::percent_encode(page, false);
     return query.empty() ? kPath : std::string(kPath) + "?" + query;
 }
 

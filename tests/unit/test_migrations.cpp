@@ -135,4 +135,17 @@ BOOST_FIXTURE_TEST_CASE(real_migrations_and_case_insensitive_email, TempDatabase
     BOOST_TEST(found->email.value_or("") == "A@x.org");
 }
 
+// Every connection: WAL (readers never wait for the writer), a commit is on disk before it returns
+// (synchronous=FULL: WAL's NORMAL may lose the last commits on a power cut), foreign keys enforced.
+BOOST_FIXTURE_TEST_CASE(connections_are_wal_durable_and_enforce_foreign_keys, TempDatabase) {
+    auto pragma = [&](const std::string& name) {
+        auto q = db.query("PRAGMA " + name);
+        BOOST_REQUIRE(q.step());
+        return q.row().column_text(0);
+    };
+    BOOST_TEST(pragma("journal_mode") == "wal");
+    BOOST_TEST(pragma("synchronous") == "2");  // FULL
+    BOOST_TEST(pragma("foreign_keys") == "1");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -183,6 +183,19 @@ BOOST_AUTO_TEST_CASE(percent_decode_and_utf8) {
     BOOST_TEST(!is_valid_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
 }
 
+BOOST_AUTO_TEST_CASE(percent_encode_round_trips) {
+    BOOST_TEST(percent_encode("a b&c=d/é~_.-", true) == "a+b%26c%3Dd%2F%C3%A9~_.-");
+    BOOST_TEST(percent_encode("a b", false) == "a%20b");
+    BOOST_TEST(percent_encode("", true).empty());
+    const std::string every_byte_but_nul = [] {
+        std::string s;
+        for (int c = 1; c < 128; ++c) s += static_cast<char>(c);
+        return s + "\xc3\xa9";
+    }();
+    BOOST_TEST(percent_decode(percent_encode(every_byte_but_nul, true), true).value_or("") == every_byte_but_nul);
+    BOOST_TEST(percent_decode(percent_encode(every_byte_but_nul, false), false).value_or("") == every_byte_but_nul);
+}
+
 BOOST_AUTO_TEST_CASE(garbage_never_crashes) {
     std::mt19937 rng(20240601);
     auto garbage = [&](std::size_t max_len, const std::string& alphabet) {

@@ -52,6 +52,10 @@ std::expected<Request, RequestError> parse_request(const Params& params, std::st
 // "%41b+c" → "Ab c" (with plus_as_space); nullopt on a bad escape or an invalid UTF-8 result.
 std::optional<std::string> percent_decode(std::string_view text, bool plus_as_space);
 
+// The reverse for a query string: every byte but A–Z a–z 0–9 - . _ ~ as %XX; a space as '+' with
+// space_as_plus (application/x-www-form-urlencoded, as Python's urlencode writes it), else %20.
+std::string percent_encode(std::string_view text, bool space_as_plus);
+
 bool is_valid_utf8(std::string_view text);
 
 }  // namespace gatehouse::http
