@@ -6,7 +6,7 @@ namespace gatehouse::accounts {
 
 std::string session_cache_key(std::string_view key_hash) { return "sess:" + std::string(key_hash); }
 
-std::int64_t open_login(Services& s, const NewLogin& login) {
+std::int64_t open_login(Services& s, const NewLogin& login, const SessionFacts& session) {
     store::LoginStore logins(s.db);
     const auto now = s.now();
     auto live = logins.live_for_user(login.user_id, now);
@@ -21,6 +21,8 @@ std::int64_t open_login(Services& s, const NewLogin& login) {
     row.ip = login.client.ip;
     row.created_at = row.last_seen_at = now;
     row.expires_at = now + login.ttl_seconds;
+    row.auth_hash = session.auth_hash;
+    row.remember = session.remember;
     return logins.insert(row);
 }
 

@@ -16,6 +16,26 @@ std::string password_fingerprint(const Services& s, const store::User& user) {
     return core::hex_encode(core::hmac_sha256(s.config.secret_key, "session-auth:" + user.password_hash)).substr(0, 32);
 }
 
+// A session memcached does not know (it restarted, or evicted it) rebuilt from its login row, as
+// Django's cached_db sessions fall back to the database; nullopt when the row is not a live session.
+std::optional<std::string> record_from_login(Services& s, const std::string& hash, std::int64_t now) {
+    const auto login = store::LoginStore(s.db).find_by_key(hash);
+    if (!login || login->kind != "session" || login->revoked_at || login->expires_at <= now || login->auth_hash.empty())
+        return std::nullopt;
+    const nlohmann::json record = {{"u", login->user_id}, {"p", login->auth_hash}, {"e", login->expires_at},
+                                   {"t", login->last_seen_at}, {"r", login->remember}, {"l", login->id}};
+    s.cache.add(session_cache_key(hash), record.dump(), login->expires_at - now);
+    return record.dump();
+}
+
+// Ends a session everywhere: memcached forgets it and its login row is revoked, so it cannot be
+// rebuilt either.
+void end_by_hash(Services& s, const std::string& hash) {
+    s.cache.remove(session_cache_key(hash));
+    store::LoginStore logins(s.db);
+    if (auto login = logins.find_by_key(hash); login && !login->revoked_at) logins.revoke(login->id, s.now());
+}
+
 }  // namespace
 
 std::string session_key_hash(std::string_view session_id) { return core::hex_encode(core::sha256(session_id)); }
@@ -27,8 +47,9 @@ StartedSession start_session(Services& s, const store::User& user, bool remember
     for (int attempt = 0; attempt < 3; ++attempt) {
         started.id = core::base64url_encode(core::random_bytes(32));
         const std::string hash = session_key_hash(started.id);
-        nlohmann::json record = {{"u", user.id}, {"p", password_fingerprint(s, user)}, {"e", now + ttl}, {"t", now}, {"r", remember}};
-        started.login_id = open_login(s, {user.id, "session", hash, client, ttl});
+        const std::string fingerprint = password_fingerprint(s, user);
+        nlohmann::json record = {{"u", user.id}, {"p", fingerprint}, {"e", now + ttl}, {"t", now}, {"r", remember}};
+        started.login_id = open_login(s, {user.id, "session", hash, client, ttl}, {fingerprint, remember});
         record["l"] = started.login_id;
         if (s.cache.add(session_cache_key(hash), record.dump(), ttl)) break;
         started.login_id = 0;  // a clash of 256-bit ids: practically never; try a new id
@@ -41,20 +62,21 @@ StartedSession start_session(Services& s, const store::User& user, bool remember
 std::optional<ActiveSession> resume_session(Services& s, std::string_view session_id, const ClientInfo& client) {
     if (session_id.empty() || session_id.size() > 128) return std::nullopt;
     const std::string hash = session_key_hash(session_id);
-    const auto raw = s.cache.get(session_cache_key(hash));
+    const auto now = s.now();
+    auto raw = s.cache.get(session_cache_key(hash));
+    if (!raw) raw = record_from_login(s, hash, now);
     if (!raw) return std::nullopt;
     auto record = nlohmann::json::parse(*raw, nullptr, false);
     if (record.is_discarded() || !record.is_object()) return std::nullopt;
-    const auto now = s.now();
     const auto expires = record.value("e", std::int64_t{0});
     if (expires <= now) {
-        s.cache.remove(session_cache_key(hash));
+        end_by_hash(s, hash);
         return std::nullopt;
     }
     auto user = store::UserStore(s.db).find_by_id(record.value("u", std::int64_t{0}));
     if (!user || !user->is_active ||
         !core::constant_time_equals(record.value("p", std::string()), password_fingerprint(s, *user))) {
-        s.cache.remove(session_cache_key(hash));
+        end_by_hash(s, hash);
         return std::nullopt;
     }
     ActiveSession active{*user, record.value("l", std::int64_t{0}), record.value("r", false)};
@@ -66,11 +88,6 @@ std::optional<ActiveSession> resume_session(Services& s, std::string_view sessio
     return active;
 }
 
-void end_session(Services& s, std::string_view session_id) {
-    const std::string hash = session_key_hash(session_id);
-    s.cache.remove(session_cache_key(hash));
-    store::LoginStore logins(s.db);
-    if (auto login = logins.find_by_key(hash)) logins.revoke(login->id, s.now());
-}
+void end_session(Services& s, std::string_view session_id) { end_by_hash(s, session_key_hash(session_id)); }
 
 }  // namespace gatehouse::accounts

@@ -4,8 +4,8 @@ namespace gatehouse::store {
 namespace {
 
 constexpr const char* kSelect =
-    "SELECT id, user_id, kind, key_hash, device, ip, created_at, last_seen_at, expires_at, revoked_at, current_jti"
-    " FROM logins ";
+    "SELECT id, user_id, kind, key_hash, device, ip, created_at, last_seen_at, expires_at, revoked_at, current_jti,"
+    " auth_hash, remember FROM logins ";
 
 Login read_login(const Statement& row) {
     Login l;
@@ -20,6 +20,8 @@ Login read_login(const Statement& row) {
     l.expires_at = row.column_int(8);
     if (!row.column_is_null(9)) l.revoked_at = row.column_int(9);
     l.current_jti = row.column_optional_text(10);
+    l.auth_hash = row.column_text(11);
+    l.remember = row.column_int(12) != 0;
     return l;
 }
 
@@ -27,8 +29,8 @@ Login read_login(const Statement& row) {
 
 std::int64_t LoginStore::insert(const Login& l) {
     db_.query(
-           "INSERT INTO logins (user_id, kind, key_hash, device, ip, created_at, last_seen_at, expires_at, current_jti)"
-           " VALUES (?,?,?,?,?,?,?,?,?)")
+           "INSERT INTO logins (user_id, kind, key_hash, device, ip, created_at, last_seen_at, expires_at, current_jti,"
+           " auth_hash, remember) VALUES (?,?,?,?,?,?,?,?,?,?,?)")
         .bind(1, l.user_id)
         .bind(2, l.kind)
         .bind(3, l.key_hash)
@@ -38,6 +40,8 @@ std::int64_t LoginStore::insert(const Login& l) {
         .bind(7, l.last_seen_at)
         .bind(8, l.expires_at)
         .bind(9, l.current_jti)
+        .bind(10, l.auth_hash)
+        .bind(11, l.remember)
         .run();
     return db_.last_insert_id();
 }

@@ -142,6 +142,61 @@ BOOST_AUTO_TEST_CASE(a_deleted_user_has_no_session) {
     BOOST_TEST(!resume_session(services, started.id, client).has_value());
 }
 
+// memcached restarted (or evicted the record): the session is rebuilt from its login row.
+BOOST_AUTO_TEST_CASE(a_session_memcached_lost_is_rebuilt_from_its_login_row) {
+    const auto user = make_user("alice@example.org");
+    const auto remembered = start_session(services, user, true, client);
+    const auto browser_only = start_session(services, user, false, client);
+    for (const auto* started : {&remembered, &browser_only}) {
+        const std::string key = accounts::session_cache_key(accounts::session_key_hash(started->id));
+        BOOST_REQUIRE(cache.remove(key));
+        const auto active = resume_session(services, started->id, client);
+        BOOST_REQUIRE(active.has_value());
+        BOOST_TEST(active->user.id == user.id);
+        BOOST_TEST(active->login_id == started->login_id);
+        BOOST_TEST(active->remember == (started == &remembered));
+        BOOST_TEST(cache.get(key).has_value(), "back in memcached");
+        const auto row = store::LoginStore(db).find(started->login_id);
+        BOOST_TEST(row->auth_hash.size() == 32u);
+        BOOST_TEST(row->auth_hash.find(user.password_hash) == std::string::npos);
+    }
+    // It keeps its own expiry: the browser-only one still ends after a day.
+    clock.advance(std::chrono::seconds(accounts::kBrowserSessionSeconds));
+    cache.remove(accounts::session_cache_key(accounts::session_key_hash(browser_only.id)));
+    BOOST_TEST(!resume_session(services, browser_only.id, client).has_value());
+    BOOST_TEST(resume_session(services, remembered.id, client).has_value());
+}
+
+// Whatever ended a session also stops its rebuild: nothing comes back after memcached loses it.
+BOOST_AUTO_TEST_CASE(an_ended_session_is_not_rebuilt) {
+    const auto user = make_user("alice@example.org");
+    auto lost = [&](const accounts::StartedSession& started) {
+        cache.remove(accounts::session_cache_key(accounts::session_key_hash(started.id)));
+        return !resume_session(services, started.id, client).has_value();
+    };
+    const auto logged_out = start_session(services, user, true, client);
+    end_session(services, logged_out.id);
+    BOOST_TEST(lost(logged_out));
+
+    const auto revoked = start_session(services, user, true, client);
+    accounts::revoke_login(services, *store::LoginStore(db).find(revoked.login_id));
+    BOOST_TEST(lost(revoked));
+
+    const auto unchanged_row = start_session(services, user, true, client);  // the row is still live
+    store::UserStore(db).set_password_hash(user.id, services.hasher.hash(test::kOtherPassword));  // as the CLI does
+    BOOST_TEST(lost(unchanged_row));
+
+    const auto old_row = start_session(services, *store::UserStore(db).find_by_id(user.id), true, client);
+    db.query("UPDATE logins SET auth_hash = '' WHERE id = ?").bind(1, old_row.login_id).run();  // before 0007
+    BOOST_TEST(lost(old_row));
+
+    const auto of_inactive = start_session(services, *store::UserStore(db).find_by_id(user.id), true, client);
+    store::UserStore(db).set_flags(user.id, false, false, false, true);
+    BOOST_TEST(lost(of_inactive));
+    store::UserStore(db).set_flags(user.id, true, false, false, true);
+    BOOST_TEST(lost(of_inactive));
+}
+
 BOOST_AUTO_TEST_CASE(session_resumes_with_the_current_user_data) {
     const auto user = make_user("alice@example.org");
     const auto started = start_session(services, user, true, client);

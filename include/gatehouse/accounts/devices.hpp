@@ -18,8 +18,14 @@ struct NewLogin {
     std::int64_t ttl_seconds = 0;
 };
 
+// What a browser session's row keeps so the session can be rebuilt should memcached lose it.
+struct SessionFacts {
+    std::string auth_hash;  // the password fingerprint at login
+    bool remember = false;
+};
+
 // Records the login; when the user would have more than GATEHOUSE_MAX_DEVICES, the oldest go.
-std::int64_t open_login(Services& services, const NewLogin& login);
+std::int64_t open_login(Services& services, const NewLogin& login, const SessionFacts& session = {});
 // Ends one login: the row is marked revoked and a session's record leaves memcached.
 void revoke_login(Services& services, const store::Login& login);
 // Ends every live login of the user but `keep` (when given).

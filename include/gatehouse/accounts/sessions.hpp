@@ -1,7 +1,9 @@
 #pragma once
 // Browser sessions in memcached, the Django way: the cookie holds 32 random bytes; memcached holds,
 // under a hash of them, the user id, the login (device) id and a fingerprint of the password hash,
-// so a password change anywhere ends the session. Each session is a login row (the devices page).
+// so a password change anywhere ends the session. Each session is a login row (the devices page)
+// that keeps the same facts: a session id memcached no longer knows (a restart) is rebuilt from it,
+// as Django's cached_db backend does, so a memcached restart logs nobody out.
 #include "gatehouse/accounts/services.hpp"
 #include "gatehouse/store/users.hpp"
 

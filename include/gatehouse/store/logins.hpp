@@ -21,6 +21,8 @@ struct Login {
     std::int64_t expires_at = 0;
     std::optional<std::int64_t> revoked_at;
     std::optional<std::string> current_jti;  // JWT families: the refresh token now valid
+    std::string auth_hash;                   // sessions: the password fingerprint at login ("" otherwise)
+    bool remember = false;                   // sessions: "remember me" was checked
 };
 
 struct BlacklistedRefresh {
