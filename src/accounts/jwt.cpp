@@ -1,5 +1,7 @@
 #include "gatehouse/accounts/jwt.hpp"
 
+#include "gatehouse/core/crypto.hpp"
+
 #include <cjose/cjose.h>
 #include <nlohmann/json.hpp>
 
@@ -42,12 +44,19 @@ bool header_is(cjose_header_t* h, const char* name, std::string_view expected) {
     return value && expected == value;
 }
 
-// Compact JOSE is unpadded base64url and dots. cjose would also take "token=", another spelling, and
-// Debian's cjose 0.6.1 aborts the process (assert in its base64 decoder) on a '=' inside a part, e.g.
-// "eyJhbGciOiJub25lIiwid=Hlw…" (found by fuzzing): nothing else reaches it.
-bool compact_chars_ok(std::string_view compact) {
-    return compact.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") ==
-           std::string_view::npos;
+// Compact JOSE is unpadded base64url parts between dots, each in its one canonical spelling. cjose
+// would also take "token=" and a last character with stray low bits (…A and …B can carry the same
+// signature): other spellings of one token. And Debian's cjose 0.6.1 aborts the process (assert in
+// its base64 decoder) on a '=' inside a part, e.g. "eyJhbGciOiJub25lIiwid=Hlw…" (found by fuzzing):
+// nothing but canonical parts reaches it.
+bool compact_parts_ok(std::string_view compact) {
+    if (compact.find('=') != std::string_view::npos) return false;  // JOSE never pads
+    for (;;) {
+        const auto dot = compact.find('.');
+        if (!core::base64url_decode(compact.substr(0, dot))) return false;  // strict: one spelling per value
+        if (dot == std::string_view::npos) return true;
+        compact.remove_prefix(dot + 1);
+    }
 }
 
 bool is_hex32(const std::string& s) {
@@ -58,7 +67,7 @@ struct JwkRelease { void operator()(cjose_jwk_t* k) const { cjose_jwk_release(k)
 using Jwk = std::unique_ptr<cjose_jwk_t, JwkRelease>;
 
 std::optional<std::string> verify_with(std::string_view compact, const cjose_jwk_t* key) {
-    if (!compact_chars_ok(compact)) return std::nullopt;
+    if (!compact_parts_ok(compact)) return std::nullopt;
     cjose_err err;
     Jws jws(cjose_jws_import(compact.data(), compact.size(), &err));
     if (!jws) return std::nullopt;
@@ -72,7 +81,7 @@ std::optional<std::string> verify_with(std::string_view compact, const cjose_jwk
 }
 
 std::optional<std::string> decrypt_with(std::string_view compact, const cjose_jwk_t* key, std::string_view enc) {
-    if (!compact_chars_ok(compact)) return std::nullopt;
+    if (!compact_parts_ok(compact)) return std::nullopt;
     cjose_err err;
     Jwe jwe(cjose_jwe_import(compact.data(), compact.size(), &err));
     if (!jwe) return std::nullopt;
@@ -132,7 +141,7 @@ std::string JwtCodec::encode(const JwtClaims& c) const {
 
 std::optional<JwtClaims> JwtCodec::decode(std::string_view token, std::int64_t now) const {
     if (token.empty() || token.size() > kMaxTokenBytes) return std::nullopt;
-    if (!compact_chars_ok(token)) return std::nullopt;
+    if (!compact_parts_ok(token)) return std::nullopt;
     const auto dots = std::count(token.begin(), token.end(), '.');
     std::optional<std::string> signed_token;
     if (jwe_key_) {

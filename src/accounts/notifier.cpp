@@ -19,12 +19,15 @@ std::string one_line(std::string text) {
 
 Notifier::Notifier(const core::Templates& templates, store::Database& db) : templates_(templates), outbox_(db) {}
 
-void Notifier::email(std::string_view to, std::string_view name, const ctemplate::TemplateDictionary& dict,
+void Notifier::email(std::string_view to, std::string_view name, ctemplate::TemplateDictionary& dict,
                      std::int64_t now) {
     const std::string base = "email/" + std::string(name);
     const std::string subject = one_line(templates_.render(base + ".subject.txt", dict));
     const std::string text = templates_.render(base + ".txt", dict);
-    const std::string html = templates_.render(base + ".html", dict);
+    // The HTML part: the mail's own content inside email/layout.html, the frame every mail shares.
+    dict.SetValue("CONTENT", templates_.render(base + ".html", dict));  // escaped by its own template
+    dict.SetValue("SUBJECT", subject);
+    const std::string html = templates_.render("email/layout.html", dict);
     outbox_.enqueue("email", to, subject, text, html, now);
 }
 

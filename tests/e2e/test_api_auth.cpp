@@ -264,14 +264,21 @@ BOOST_AUTO_TEST_CASE(forged_and_misused_tokens_are_refused_with_token_not_valid)
     json expired = claims;
     expired["iat"] = now - 400;
     expired["exp"] = now - 100;
+    // A changed signature: a character in its middle carries 6 bits of it (the last carries 4 and 2
+    // unused ones, so changing it may only respell the same signature; that is its own case below).
     std::string bad_signature = good;
-    bad_signature.back() = bad_signature.back() == 'A' ? 'B' : 'A';
+    char& inside = bad_signature[bad_signature.size() - 10];
+    inside = inside == 'A' ? 'B' : 'A';
+    static const std::string kBase64url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    std::string respelled = good;
+    respelled.back() = kBase64url[kBase64url.find(good.back()) | 1];  // an unused bit set
     json refresh_claims = claims;
     refresh_claims["token_type"] = "refresh";
     const std::vector<Case> cases = {
         {"alg none, unsigned", forge({{"alg", "none"}, {"typ", "JWT"}}, claims, key, "none")},
         {"HS512 with the same key", forge({{"alg", "HS512"}, {"typ", "JWT"}}, claims, key, "HS512")},
         {"bad signature", bad_signature},
+        {"the good signature spelled another way", respelled},
         {"signed with another key", forge(hs256, claims, key + "x", "HS256")},
         {"expired", forge(hs256, expired, key, "HS256")},
         {"refresh used as Bearer", p.refresh, false},

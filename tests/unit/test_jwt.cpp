@@ -426,6 +426,16 @@ BOOST_AUTO_TEST_CASE(only_the_canonical_spelling_of_a_token_is_accepted) {
     for (const std::string& variant : {token + "=", token + "==", token + "\n", " " + token, token + " ", token + ".",
                                        "." + token})
         BOOST_TEST(!codec.decode(variant, kNow).has_value(), "accepted '" << variant << "'");
+    // The signature's 43rd character carries 4 bits and 2 unused ones: setting an unused bit spells
+    // the same signature another way ("…A" and "…B"), and that spelling is refused too.
+    static const std::string kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const std::size_t last_value = kAlphabet.find(token.back());
+    BOOST_REQUIRE(last_value % 4 == 0);
+    for (std::size_t stray = 1; stray < 4; ++stray) {
+        std::string respelled = token;
+        respelled.back() = kAlphabet[last_value + stray];
+        BOOST_TEST(!codec.decode(respelled, kNow).has_value(), "accepted '" << respelled << "'");
+    }
     JwtCodec encrypting(kHmacKey, kJweKey);
     const std::string jwe = encrypting.encode(sample_claims());
     BOOST_REQUIRE(encrypting.decode(jwe, kNow).has_value());

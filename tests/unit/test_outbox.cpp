@@ -131,6 +131,11 @@ BOOST_AUTO_TEST_CASE(notifier_renders_the_mail_templates) {
             BOOST_TEST(due[i].text_body.find("https://gate.example") != std::string::npos);
             BOOST_TEST(due[i].text_body.find("{{") == std::string::npos);
             BOOST_TEST(due[i].html_body.starts_with("<!doctype html>"));  // the pragma renders to nothing
+            // The shared frame (email/layout.html) around the mail's own content, once.
+            BOOST_TEST(due[i].html_body.find("<!doctype", 1) == std::string::npos);
+            BOOST_TEST(due[i].html_body.find("<title>" + due[i].subject + "</title>") != std::string::npos);
+            BOOST_TEST(due[i].html_body.find("Hello,") != std::string::npos);
+            BOOST_TEST(due[i].html_body.ends_with("</html>\n"));
             BOOST_TEST(due[i].html_body.find("https://gate.example") != std::string::npos);
             BOOST_TEST(due[i].html_body.find("src=") == std::string::npos);  // no external resources
         }

@@ -24,7 +24,7 @@ public:
     //   email_changed     SITE_URL (send it to the old address)
     //   phone_changed     SITE_URL
     // SITE_URL has no trailing slash, e.g. "https://localhost:8443".
-    void email(std::string_view to, std::string_view name, const ctemplate::TemplateDictionary& dict,
+    void email(std::string_view to, std::string_view name, ctemplate::TemplateDictionary& dict,
                std::int64_t now);
 
     // Enqueues one SMS with this text (caller holds the transaction).
