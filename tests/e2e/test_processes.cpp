@@ -204,7 +204,22 @@ BOOST_AUTO_TEST_CASE(sigterm_lets_the_request_in_flight_finish) {
         HttpClient client;
         return client.get(url);
     });
-    std::this_thread::sleep_for(300ms);
+    // The TERM comes once a worker has the request, however slow the machine: the scoreboard shows two
+    // busy workers, the one answering /status and the one sleeping.
+    HttpClient watcher;
+    const bool in_flight = wait_until(10s, [&] {
+        try {
+            const auto status = watcher.get(stack.https_url("/status"));
+            if (status.status != 200) return false;
+            const auto body = status.json();
+            int busy = 0;
+            for (const auto& worker : body.at("workers")) busy += worker.value("state", "") == "busy";
+            return busy >= 2;
+        } catch (const std::exception&) {
+            return false;
+        }
+    }, 20ms);
+    BOOST_TEST_REQUIRE(in_flight, "the slow request never reached a worker\n" << stack.log_tail());
     BOOST_TEST_REQUIRE(::kill(master, SIGTERM) == 0);
 
     BOOST_TEST_REQUIRE((slow.wait_for(15s) == std::future_status::ready), "the slow request did not finish");
