@@ -6,6 +6,7 @@
 #include "gatehouse/core/log.hpp"
 #include "gatehouse/server/master.hpp"
 #include "gatehouse/store/database.hpp"
+#include "gatehouse/store/logins.hpp"
 #include "gatehouse/store/migrations.hpp"
 #include "gatehouse/store/users.hpp"
 #include "gatehouse/core/templates.hpp"
@@ -153,8 +154,17 @@ int change_password(const core::Config& config, const std::vector<std::string>& 
         std::cerr << "error: " << problem << "\n";
         return 2;
     }
-    users.set_password_hash(user->id, make_hasher(config).hash(password));
-    std::cerr << "password changed for " << email << "\n";
+    // As a password change anywhere: every login of the user ends (browser sessions, JWT families,
+    // API tokens), in the same transaction as the new hash.
+    const std::string hash = make_hasher(config).hash(password);
+    const std::int64_t now = core::SystemClock().unix_seconds();
+    store::LoginStore logins(db);
+    store::Transaction tx(db);
+    users.set_password_hash(user->id, hash);
+    const auto live = logins.live_for_user(user->id, now);
+    for (const auto& login : live) logins.revoke(login.id, now);
+    tx.commit();
+    std::cerr << "password changed for " << email << "; " << live.size() << " login(s) ended\n";
     return 0;
 }
 

@@ -340,6 +340,30 @@ BOOST_AUTO_TEST_CASE(deactivation_ends_every_login_of_that_user) {
     BOOST_TEST(is_error(api.get("/api/me/", carol.auth), 401, "token_not_valid"));
 }
 
+// The operator's `gatehouse changepassword` is a password change like any other: every login ends.
+BOOST_AUTO_TEST_CASE(changepassword_from_the_command_line_ends_every_login) {
+    auto& stack = shared_stack();
+    ApiClient api(stack);
+    const Member dave = make_member(api, "cli-password");
+    const Pair pair = obtain(api, dave.email);
+    HttpClient browser;
+    session_login(browser, stack, dave.email);
+    BOOST_TEST_REQUIRE(me_status(api, dave.auth) == 200);
+    BOOST_TEST_REQUIRE(me_status(api, bearer(pair.access)) == 200);
+    BOOST_TEST_REQUIRE(browser.get(stack.https_url("/accounts/profile/")).status == 200);
+
+    const std::string fresh = "Cli-Fresh-Passw0rd";
+    BOOST_TEST_REQUIRE(run_gatehouse(stack, "changepassword --email '" + dave.email + "'", fresh + "\n") == 0,
+                       "changepassword failed; see " << stack.dir() << "/gatehouse-cli.log");
+    BOOST_TEST(is_error(api.get("/api/me/", dave.auth), 401, "token_not_valid"));
+    BOOST_TEST(is_error(api.get("/api/me/", bearer(pair.access)), 401, "token_not_valid"));
+    BOOST_TEST(is_error(refresh(api, pair.refresh), 401, "token_not_valid"));
+    BOOST_TEST(browser.get(stack.https_url("/accounts/profile/")).status == 302, "the browser session survived");
+    BOOST_TEST(is_error(api.post("/api/auth/token/", {{"email", dave.email}, {"password", kPassword}}), 401,
+                        "no_active_account"));
+    BOOST_TEST(me_status(api, bearer(obtain(api, dave.email, fresh).access)) == 200);
+}
+
 BOOST_AUTO_TEST_CASE(delete_by_staff_or_by_oneself_with_the_password) {
     auto& stack = shared_stack();
     ApiClient api(stack);
