@@ -8,7 +8,6 @@
 #include <sstream>
 
 namespace gatehouse::e2e {
-namespace {
 
 std::string lower(std::string_view s) {
     std::string out(s);
@@ -22,6 +21,8 @@ std::string trim(std::string_view s) {
     const auto last = s.find_last_not_of(" \t\r\n");
     return std::string(s.substr(first, last - first + 1));
 }
+
+namespace {
 
 void global_init() {
     static std::once_flag once;

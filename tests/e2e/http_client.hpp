@@ -76,4 +76,8 @@ private:
 // application/x-www-form-urlencoded from pairs, with percent-encoding.
 std::string form_encode(const HeaderList& fields);
 
+// Header names and values: ASCII lower case, and without surrounding whitespace.
+std::string lower(std::string_view s);
+std::string trim(std::string_view s);
+
 }  // namespace gatehouse::e2e
