@@ -26,7 +26,7 @@ E2E_SRC   := $(wildcard tests/e2e/*.cpp)
 UNIT_OBJ  := $(UNIT_SRC:%.cpp=$(BUILD)/%.o)
 E2E_OBJ   := $(E2E_SRC:%.cpp=$(BUILD)/%.o)
 
-.PHONY: build deps run test unit e2e bench walk clean fuzz fuzz-deps fuzz-build
+.PHONY: build deps run test unit e2e bench walk clean fuzz fuzz-deps fuzz-build check-layers
 build: $(BUILD)/gatehouse
 
 # Installing packages needs root; everyone else gets the list of what is missing.
@@ -68,9 +68,13 @@ unit: $(BUILD)/unit_tests $(BUILD)/gatehouse
 e2e: $(BUILD)/e2e_tests $(BUILD)/gatehouse
 	tests/run-suite.sh $(BUILD)/e2e_tests
 
-# Units first, then the end-to-end suite against real nginx, memcached and SQLite.
+# The layering check, the units, then the end-to-end suite against real nginx, memcached and SQLite.
 test: $(BUILD)/gatehouse $(BUILD)/unit_tests $(BUILD)/e2e_tests
+	tests/check-layers.sh
 	tests/run-suite.sh $(BUILD)/unit_tests $(BUILD)/e2e_tests
+
+check-layers:
+	tests/check-layers.sh
 
 bench: build
 	tests/bench.sh

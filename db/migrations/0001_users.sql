@@ -1,4 +1,4 @@
--- The user of API.md section 2. Emails and names are unique ignoring case.
+-- The user (README: *Sign up*, *Me*). Emails and names are unique ignoring case.
 CREATE TABLE users (
     id            INTEGER PRIMARY KEY,
     email         TEXT COLLATE NOCASE UNIQUE,            -- NULL only for phone-login users

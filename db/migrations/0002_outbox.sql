@@ -1,4 +1,4 @@
--- Mail and SMS waiting for the mailer (API.md: "Mail is never lost"). A row is written in the same
+-- Mail and SMS waiting for the mailer (README: *Mail*; mail is never lost). A row is written in the same
 -- transaction as the change that caused it; the mailer delivers it, then sets sent_at (at least once).
 -- Times are unix seconds.
 CREATE TABLE outbox (

@@ -1,4 +1,4 @@
--- What staff did to users (API.md §3, /admin/users/; §4, /api/users/): one row per action, written in
+-- What staff did to users (README: *Staff admin*, /admin/users/; *Staff*, /api/users/): one row per action, written in
 -- the same transaction as the change it records. actor_id and target_id carry no foreign key: the
 -- rows outlive the users they name. detail is for people ("is_active: true → false") and never holds
 -- a password, token or code. at is unix seconds.

@@ -1,6 +1,6 @@
 #include "gatehouse/accounts/api_logins.hpp"
 
-#include "gatehouse/accounts/devices.hpp"
+#include "gatehouse/accounts/logins.hpp"
 #include "gatehouse/core/crypto.hpp"
 #include "gatehouse/store/logins.hpp"
 
@@ -11,7 +11,7 @@ constexpr std::size_t kApiTokenHexLength = 40;
 
 std::string hash_hex(std::string_view secret) { return core::hex_encode(core::sha256(secret)); }
 
-bool is_live(const store::Login& login, std::int64_t now) { return !login.revoked_at && login.expires_at > now; }
+bool is_live(const Login& login, std::int64_t now) { return !login.revoked_at && login.expires_at > now; }
 
 JwtClaims claims(Services& s, const char* type, std::int64_t user_id, std::int64_t sid, std::int64_t ttl, std::string jti) {
     const auto now = s.now();
@@ -24,7 +24,7 @@ TokenPair make_pair(Services& s, std::int64_t user_id, std::int64_t sid, const s
 }
 
 // The live login and active user a decoded token belongs to.
-std::optional<std::pair<store::Login, store::User>> owner(Services& s, const JwtClaims& c) {
+std::optional<std::pair<Login, User>> owner(Services& s, const JwtClaims& c) {
     auto login = store::LoginStore(s.db).find(c.sid);
     if (!login || login->kind != "jwt" || login->user_id != c.user_id || !is_live(*login, s.now())) return std::nullopt;
     auto user = store::UserStore(s.db).find_by_id(c.user_id);
@@ -34,7 +34,7 @@ std::optional<std::pair<store::Login, store::User>> owner(Services& s, const Jwt
 
 }  // namespace
 
-TokenPair open_jwt_login(Services& s, const store::User& user, const ClientInfo& client) {
+TokenPair open_jwt_login(Services& s, const User& user, const ClientInfo& client) {
     const std::string jti = core::random_hex(16);
     const auto login_id = open_login(s, {user.id, "jwt", hash_hex("jwt-family:" + core::random_hex(32)), client,
                                          s.config.refresh_ttl});
@@ -42,9 +42,9 @@ TokenPair open_jwt_login(Services& s, const store::User& user, const ClientInfo&
     return make_pair(s, user.id, login_id, jti);
 }
 
-std::expected<TokenPair, RefreshFailure> rotate_refresh(Services& s, std::string_view refresh, const ClientInfo& client) {
+std::expected<TokenPair, Refusal> rotate_refresh(Services& s, std::string_view refresh, const ClientInfo& client) {
     const auto c = s.jwt.decode(refresh, s.now());
-    if (!c || c->token_type != "refresh") return std::unexpected(RefreshFailure::Invalid);
+    if (!c || c->token_type != "refresh") return std::unexpected(refuse(Outcome::RefreshInvalid));
     store::LoginStore logins(s.db);
     const auto now = s.now();
     std::optional<TokenPair> pair;
@@ -52,7 +52,7 @@ std::expected<TokenPair, RefreshFailure> rotate_refresh(Services& s, std::string
     {
         store::Transaction tx(s.db);
         auto found = owner(s, *c);
-        if (!found) return std::unexpected(RefreshFailure::Invalid);
+        if (!found) return std::unexpected(refuse(Outcome::RefreshInvalid));
         auto& [login, user] = *found;
         if (login.current_jti && core::constant_time_equals(*login.current_jti, c->jti)) {
             const std::string next_jti = core::random_hex(16);
@@ -70,9 +70,9 @@ std::expected<TokenPair, RefreshFailure> rotate_refresh(Services& s, std::string
     if (pair) return *pair;
     if (reused) {
         s.log.warning("refresh token reused: login " + std::to_string(c->sid) + " revoked");
-        return std::unexpected(RefreshFailure::Reused);
+        return std::unexpected(refuse(Outcome::RefreshReused));
     }
-    return std::unexpected(RefreshFailure::Invalid);
+    return std::unexpected(refuse(Outcome::RefreshInvalid));
 }
 
 std::optional<ApiPrincipal> authenticate_access(Services& s, std::string_view access) {
@@ -93,19 +93,25 @@ bool token_is_valid(Services& s, std::string_view token) {
     return true;
 }
 
-RefreshLogout end_refresh_family(Services& s, const store::User& user, std::string_view refresh) {
+std::expected<void, Refusal> end_refresh_family(Services& s, const User& user, std::string_view refresh) {
     const auto c = s.jwt.decode(refresh, s.now());
-    if (!c || c->token_type != "refresh" || c->user_id != user.id) return RefreshLogout::NotYours;
+    if (!c || c->token_type != "refresh" || c->user_id != user.id) return std::unexpected(refuse(Outcome::RefreshInvalid));
     store::LoginStore logins(s.db);
     auto login = logins.find(c->sid);
     if (!login || login->user_id != user.id || login->kind != "jwt" || !is_live(*login, s.now()))
-        return RefreshLogout::NotYours;
+        return std::unexpected(refuse(Outcome::RefreshInvalid));
     logins.blacklist(c->jti, login->id, s.now(), c->exp);
     revoke_login(s, *login);
-    return RefreshLogout::Done;
+    return {};
 }
 
-std::string open_token_login(Services& s, const store::User& user, const ClientInfo& client) {
+std::expected<void, Refusal> log_out_api(Services& s, const ApiPrincipal& principal, std::string_view refresh) {
+    if (principal.kind == "jwt") return end_refresh_family(s, principal.user, refresh);
+    if (auto login = store::LoginStore(s.db).find(principal.login_id)) revoke_login(s, *login);
+    return {};
+}
+
+std::string open_token_login(Services& s, const User& user, const ClientInfo& client) {
     const std::string key = core::random_hex(kApiTokenHexLength / 2);
     // API tokens do not expire by themselves (as DRF's); they end with logout or revocation.
     open_login(s, {user.id, "token", hash_hex(key), client, 100LL * 365 * 86400});

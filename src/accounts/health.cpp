@@ -4,15 +4,15 @@
 
 namespace gatehouse::accounts {
 
-Health check_health(store::Database& db, store::Cache& cache) {
+Health check_health(Services& s) {
     Health health;
     try {
-        auto q = db.query("SELECT count(*) FROM schema_migrations");
+        auto q = s.db.query("SELECT count(*) FROM schema_migrations");
         health.db = q.step();
     } catch (const std::exception&) {
         health.db = false;
     }
-    health.memcached = cache.ping();
+    health.memcached = s.cache.ping();
     return health;
 }
 

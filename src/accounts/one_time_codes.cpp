@@ -145,4 +145,13 @@ void OneTimeCodes::revoke(std::string_view purpose, std::string_view subject) {
         if (const auto record = decode(*stored)) cache_.remove(tries_key(key, record->id));
 }
 
+std::optional<Refusal> code_refusal(CodeCheck check) {
+    switch (check) {
+        case CodeCheck::Valid: return std::nullopt;
+        case CodeCheck::Invalid: return refuse(Outcome::CodeInvalid);
+        case CodeCheck::Expired: return refuse(Outcome::CodeExpired);
+    }
+    return refuse(Outcome::CodeInvalid);
+}
+
 }  // namespace gatehouse::accounts

@@ -1,6 +1,7 @@
 #include "gatehouse/accounts/otp.hpp"
 
-#include "gatehouse/accounts/devices.hpp"
+#include "gatehouse/accounts/limits.hpp"
+#include "gatehouse/accounts/logins.hpp"
 #include "gatehouse/accounts/notifier.hpp"
 #include "gatehouse/accounts/users.hpp"
 #include "gatehouse/accounts/validation.hpp"
@@ -19,7 +20,6 @@ namespace {
 
 constexpr int kCodeSeconds = 600;
 constexpr int kResetSeconds = 3600;
-constexpr int kPhoneRequestsPerDay = 5;
 
 std::string user_subject(std::int64_t id) { return "user:" + std::to_string(id); }
 std::string channel_key(std::int64_t id) { return "otpch:" + std::to_string(id); }
@@ -29,10 +29,11 @@ std::string reset_checked_key(std::string_view token) {
 
 }  // namespace
 
-std::expected<OtpSent, OtpRefusal> send_otp(Services& s, const store::User& user, std::string_view channel) {
-    if (channel == "email" ? !user.email : !user.phone) return std::unexpected(OtpRefusal{OtpFailure::NoAddress});
-    const auto decision = s.throttle.hit("otp-send", user_subject(user.id), Limits::kOtpSends, Limits::kOtpSendWindow);
-    if (!decision.allowed) return std::unexpected(OtpRefusal{OtpFailure::Throttled, decision.retry_after});
+std::expected<OtpSent, Refusal> send_otp(Services& s, const User& user, std::string_view channel) {
+    if (channel == "email" && !user.email) return std::unexpected(refuse(Outcome::NoEmail));
+    if (channel != "email" && !user.phone) return std::unexpected(refuse(Outcome::NoPhone));
+    const auto decision = s.throttle.hit("otp-send", user_subject(user.id), Limits::kOtpSends);
+    if (!decision.allowed) return std::unexpected(refuse_throttled(decision.retry_after));
     OtpSent sent{s.codes.issue("otp", user_subject(user.id), kCodeSeconds)};
     // Where the code went: verify_otp marks that address, and only while the user still has it.
     const bool by_email = channel == "email";
@@ -51,22 +52,21 @@ std::expected<OtpSent, OtpRefusal> send_otp(Services& s, const store::User& user
     return sent;
 }
 
-CodeCheck verify_otp(Services& s, const store::User& user, std::string_view code) {
-    const auto result = s.codes.check("otp", user_subject(user.id), code);
-    if (result != CodeCheck::Valid) return result;
+std::expected<void, Refusal> verify_otp(Services& s, const User& user, std::string_view code) {
+    if (auto refused = code_refusal(s.codes.check("otp", user_subject(user.id), code))) return std::unexpected(*refused);
     // The code proves the address it was sent to: if the user's email or phone has changed since (or
     // the record of where it went is gone), it verifies nothing.
     const std::string sent_to = s.cache.get(channel_key(user.id)).value_or("");
     store::UserStore users(s.db);
     const auto current = users.find_by_id(user.id);
-    if (!current) return CodeCheck::Expired;
+    if (!current) return std::unexpected(refuse(Outcome::CodeExpired));
     if (sent_to.starts_with("sms|") && current->phone && sent_to.substr(4) == *current->phone)
         users.set_phone_verified(user.id);
     else if (sent_to.starts_with("email|") && current->email && sent_to.substr(6) == *current->email)
         users.set_verified(user.id);
     else
-        return CodeCheck::Expired;
-    return result;
+        return std::unexpected(refuse(Outcome::CodeExpired));
+    return {};
 }
 
 std::optional<std::string> normalize_phone(std::string_view phone) {
@@ -87,11 +87,15 @@ std::optional<std::string> normalize_phone(std::string_view phone) {
     return e164;
 }
 
-std::expected<OtpSent, OtpRefusal> send_phone_login_code(Services& s, std::string_view raw_phone) {
+std::expected<OtpSent, Refusal> send_phone_login_code(Services& s, std::string_view raw_phone) {
     const auto phone = normalize_phone(raw_phone);
-    if (!phone) return std::unexpected(OtpRefusal{OtpFailure::BadNumber});
-    const auto daily = s.throttle.hit("phone-login", *phone, kPhoneRequestsPerDay, 86400);
-    if (!daily.allowed) return std::unexpected(OtpRefusal{OtpFailure::DailyLimit, daily.retry_after});
+    if (!phone) return std::unexpected(refuse(Outcome::BadPhoneNumber));
+    const auto daily = s.throttle.hit("phone-login", *phone, Limits::kPhoneLoginCodes);
+    if (!daily.allowed) {
+        Refusal limit = refuse(Outcome::PhoneCodeLimit);
+        limit.retry_after = std::max(daily.retry_after, 1);
+        return std::unexpected(std::move(limit));
+    }
     OtpSent sent{s.codes.issue("phone-login", *phone, kCodeSeconds)};
     store::Transaction tx(s.db);
     Notifier(s.templates, s.db).sms(*phone, "Your Gatehouse login code is " + sent.code + ". It is valid for 10 minutes.", s.now());
@@ -99,40 +103,35 @@ std::expected<OtpSent, OtpRefusal> send_phone_login_code(Services& s, std::strin
     return sent;
 }
 
-std::expected<store::User, CodeCheck> verify_phone_login(Services& s, std::string_view raw_phone, std::string_view code) {
+std::expected<User, Refusal> check_phone_login_code(Services& s, std::string_view raw_phone, std::string_view code) {
     const auto phone = normalize_phone(raw_phone);
-    if (!phone) return std::unexpected(CodeCheck::Invalid);
-    const auto result = s.codes.check("phone-login", *phone, code);
-    if (result != CodeCheck::Valid) return std::unexpected(result);
+    if (!phone) return std::unexpected(refuse(Outcome::BadPhoneNumber));
+    if (auto refused = code_refusal(s.codes.check("phone-login", *phone, code))) return std::unexpected(*refused);
+    if (auto holder = store::UserStore(s.db).find_by_phone(*phone); holder && holder->phone_verified) {
+        if (!holder->is_active) return std::unexpected(refuse(Outcome::BadCredentials));
+        return *holder;
+    }
+    User user;
+    user.password_hash = "!" + core::random_hex(20);  // no usable password: phone login only
+    user.phone = *phone;
+    user.is_verified = true;
+    user.phone_verified = true;
+    user.date_joined = core::iso8601_utc(s.now());
+    return user;
+}
+
+User take_phone_for_login(Services& s, User user) {
+    if (user.id != 0 || !user.phone) return user;
     store::UserStore users(s.db);
-    if (auto holder = users.find_by_phone(*phone)) {
-        if (holder->phone_verified) {
-            if (!holder->is_active) return std::unexpected(CodeCheck::Invalid);
-            holder->last_login = core::iso8601_utc(s.now());
-            users.set_last_login(holder->id, *holder->last_login);
-            return *holder;
-        }
+    if (auto holder = users.find_by_phone(*user.phone)) {
+        if (holder->phone_verified) return *holder;  // made by a login in parallel, committed before ours
         // The number sits unverified on some account: whoever typed it there never proved it was
         // theirs, and the code just proved it is ours. It leaves that account; logging into it
         // would hand this person someone else's account (or theirs to whoever planted the number).
         holder->phone.reset();
         users.update_profile(*holder);
     }
-    store::User user;
-    user.password_hash = "!" + core::random_hex(20);  // no usable password: phone login only
-    user.phone = *phone;
-    user.is_verified = true;
-    user.phone_verified = true;
-    user.date_joined = core::iso8601_utc(s.now());
-    user.last_login = user.date_joined;
-    try {
-        store::Transaction tx(s.db);
-        user.id = users.insert(user);
-        tx.commit();
-    } catch (const store::ConstraintError&) {
-        if (auto existing = users.find_by_phone(*phone)) return *existing;  // created in parallel
-        throw;
-    }
+    user.id = users.insert(user);
     return user;
 }
 
@@ -143,7 +142,7 @@ namespace {
 std::string reset_token_key(std::string_view token) {
     return "rtok:" + core::hex_encode(core::sha256(token)).substr(0, 48);
 }
-std::string state_digest(Services& s, const store::User& user) {
+std::string state_digest(Services& s, const User& user) {
     return core::hex_encode(core::hmac_sha256(s.config.secret_key, "reset-api|" + reset_link_state(user)));
 }
 }  // namespace
@@ -159,7 +158,7 @@ std::string api_reset_token(Services& s, std::string_view email) {
 }
 
 namespace {
-std::optional<store::User> reset_token_user(Services& s, std::string_view token) {
+std::optional<User> reset_token_user(Services& s, std::string_view token) {
     if (token.empty() || token.size() > 128) return std::nullopt;
     const auto raw = s.cache.get(reset_token_key(token));
     if (!raw) return std::nullopt;
@@ -174,30 +173,24 @@ std::optional<store::User> reset_token_user(Services& s, std::string_view token)
 }
 }  // namespace
 
-ResetCodeCheck check_reset_code(Services& s, std::string_view token, std::string_view otp) {
+std::expected<void, Refusal> check_reset_code(Services& s, std::string_view token, std::string_view otp) {
     auto user = reset_token_user(s, token);
-    if (!user) return ResetCodeCheck::BadToken;
-    switch (s.codes.check("reset", user_subject(user->id), otp)) {
-        case CodeCheck::Valid:
-            s.cache.set(reset_checked_key(token), "1", kResetSeconds);
-            return ResetCodeCheck::Valid;
-        case CodeCheck::Invalid: return ResetCodeCheck::Invalid;
-        case CodeCheck::Expired: return ResetCodeCheck::Expired;
-    }
-    return ResetCodeCheck::Invalid;
+    if (!user) return std::unexpected(refuse(Outcome::ResetTokenInvalid));
+    if (auto refused = code_refusal(s.codes.check("reset", user_subject(user->id), otp))) return std::unexpected(*refused);
+    s.cache.set(reset_checked_key(token), "1", kResetSeconds);
+    return {};
 }
 
-std::expected<ResetConfirm, FieldErrors> confirm_reset_by_code(Services& s, std::string_view token,
-                                                               std::string_view new_password) {
+std::expected<void, Refusal> confirm_reset_by_code(Services& s, std::string_view token, std::string_view new_password) {
     auto user = reset_token_user(s, token);
-    if (!user) return ResetConfirm::BadToken;
-    if (!s.cache.get(reset_checked_key(token))) return ResetConfirm::NotChecked;
+    if (!user) return std::unexpected(refuse(Outcome::ResetTokenInvalid));
+    if (!s.cache.get(reset_checked_key(token))) return std::unexpected(refuse(Outcome::ResetCodeNotChecked));
     FieldErrors errors;
     if (new_password.empty()) errors["new_password"].push_back("This field is required.");
     else
         for (auto& message : s.policy.check(new_password, user->email.value_or(""), user->name.value_or("")))
             errors["new_password"].push_back(std::move(message));
-    if (!errors.empty()) return std::unexpected(std::move(errors));
+    if (!errors.empty()) return std::unexpected(refuse_fields(std::move(errors)));
     const std::string hash = s.hasher.hash(new_password);
     {
         store::Transaction tx(s.db);
@@ -214,7 +207,7 @@ std::expected<ResetConfirm, FieldErrors> confirm_reset_by_code(Services& s, std:
     s.cache.remove(reset_checked_key(token));
     s.cache.remove(reset_token_key(token));
     revoke_all_logins(s, user->id);
-    return ResetConfirm::Done;
+    return {};
 }
 
 }  // namespace gatehouse::accounts

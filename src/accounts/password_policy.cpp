@@ -50,7 +50,7 @@ std::vector<std::string> PasswordPolicy::check(std::string_view password, std::s
     const auto cps = core::decode_utf8(password);
     const auto pw = folded(password);
 
-    // Django's UserAttributeSimilarityValidator, reduced to what API.md asks: the same text.
+    // Django's UserAttributeSimilarityValidator, reduced to the README's password rule: not the same text.
     if (const auto e = folded(email); !e.empty()) {
         const auto at = e.rfind('@');
         const auto local = at == std::string::npos ? std::string() : e.substr(0, at);

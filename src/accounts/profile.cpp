@@ -5,7 +5,7 @@
 
 namespace gatehouse::accounts {
 
-std::expected<store::User, FieldErrors> update_profile(Services& s, const store::User& user, const ProfileInput& in) {
+std::expected<User, FieldErrors> update_profile(Services& s, const User& user, const ProfileInput& in) {
     auto changed = check_profile(s, user, in);
     if (!changed) return changed;
     try {
@@ -18,10 +18,10 @@ std::expected<store::User, FieldErrors> update_profile(Services& s, const store:
     return changed;
 }
 
-std::expected<store::User, FieldErrors> check_profile(Services& s, const store::User& user, const ProfileInput& in) {
+std::expected<User, FieldErrors> check_profile(Services& s, const User& user, const ProfileInput& in) {
     FieldErrors errors;
     store::UserStore users(s.db);
-    store::User changed = user;
+    User changed = user;
     if (in.name) {
         const std::string name = trim(*in.name);
         if (name.empty()) {
@@ -70,7 +70,7 @@ std::expected<store::User, FieldErrors> check_profile(Services& s, const store::
     return changed;
 }
 
-void save_profile(Services& s, const store::User& before, const store::User& changed) {
+void save_profile(Services& s, const User& before, const User& changed) {
     store::UserStore(s.db).update_profile(changed);
     if (changed.phone != before.phone && before.email) {
         ctemplate::TemplateDictionary dict("phone_changed");

@@ -1,6 +1,6 @@
 #include "gatehouse/accounts/sessions.hpp"
 
-#include "gatehouse/accounts/devices.hpp"
+#include "gatehouse/accounts/logins.hpp"
 #include "gatehouse/core/crypto.hpp"
 #include "gatehouse/store/logins.hpp"
 
@@ -12,7 +12,7 @@ namespace {
 constexpr int kTouchEverySeconds = 60;
 
 // Like Django's get_session_auth_hash: an HMAC of the password hash, never the hash itself.
-std::string password_fingerprint(const Services& s, const store::User& user) {
+std::string password_fingerprint(const Services& s, const User& user) {
     return core::hex_encode(core::hmac_sha256(s.config.secret_key, "session-auth:" + user.password_hash)).substr(0, 32);
 }
 
@@ -40,7 +40,7 @@ void end_by_hash(Services& s, const std::string& hash) {
 
 std::string session_key_hash(std::string_view session_id) { return core::hex_encode(core::sha256(session_id)); }
 
-StartedSession start_session(Services& s, const store::User& user, bool remember, const ClientInfo& client) {
+StartedSession start_session(Services& s, const User& user, bool remember, const ClientInfo& client) {
     StartedSession started;
     const int ttl = remember ? s.config.session_ttl : kBrowserSessionSeconds;
     const auto now = s.now();

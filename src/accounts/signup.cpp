@@ -1,3 +1,4 @@
+#include "gatehouse/accounts/limits.hpp"
 #include "gatehouse/accounts/users.hpp"
 #include "gatehouse/accounts/validation.hpp"
 #include "gatehouse/core/clock.hpp"
@@ -5,17 +6,17 @@
 
 namespace gatehouse::accounts {
 
-std::expected<store::User, Refused> sign_up(Services& s, const SignupInput& in, const ClientInfo& client) {
-    const auto per_ip = s.throttle.hit("register-ip", client.ip, Limits::kRegistrations, Limits::kRegistrationWindow);
-    if (!per_ip.allowed) return std::unexpected(Refused{{}, per_ip.retry_after});
+std::expected<User, Refusal> sign_up(Services& s, const SignupInput& in, const ClientInfo& client) {
+    const auto per_ip = s.throttle.hit("register-ip", client.ip, Limits::kRegistrations);
+    if (!per_ip.allowed) return std::unexpected(refuse_throttled(per_ip.retry_after));
     auto user = check_signup(s, in);
     if (user) user = save_new_user(s, std::move(*user));
-    if (!user) return std::unexpected(Refused{std::move(user.error()), 0});
+    if (!user) return std::unexpected(refuse_fields(std::move(user.error())));
     send_verification(s, *user);
     return *user;
 }
 
-std::expected<store::User, FieldErrors> check_signup(Services& s, const SignupInput& in) {
+std::expected<User, FieldErrors> check_signup(Services& s, const SignupInput& in) {
     FieldErrors errors;
     store::UserStore users(s.db);
     const auto email = normalize_email(in.email);
@@ -52,7 +53,7 @@ std::expected<store::User, FieldErrors> check_signup(Services& s, const SignupIn
     }
     if (!errors.empty()) return std::unexpected(std::move(errors));
 
-    store::User user;
+    User user;
     user.email = *email;
     if (!name.empty()) user.name = name;
     user.first_name = in.first_name;
@@ -65,7 +66,13 @@ std::expected<store::User, FieldErrors> check_signup(Services& s, const SignupIn
     return user;
 }
 
-std::expected<store::User, FieldErrors> save_new_user(Services& s, store::User user) {
+std::optional<User> find_user_by_email(Services& s, std::string_view email) {
+    const auto normalized = normalize_email(email);
+    if (!normalized) return std::nullopt;
+    return store::UserStore(s.db).find_by_email(*normalized);
+}
+
+std::expected<User, FieldErrors> save_new_user(Services& s, User user) {
     try {
         store::Transaction tx(s.db);
         user.id = store::UserStore(s.db).insert(user);

@@ -1,11 +1,13 @@
 #include "gatehouse/accounts/staff.hpp"
 
-#include "gatehouse/accounts/devices.hpp"
-#include "gatehouse/store/audit.hpp"
+#include "gatehouse/accounts/audit.hpp"
+#include "gatehouse/accounts/logins.hpp"
+
 #include "gatehouse/store/database.hpp"
 
 #include <algorithm>
 #include <array>
+#include <tuple>
 #include <cctype>
 
 namespace gatehouse::accounts {
@@ -13,8 +15,11 @@ namespace {
 
 constexpr std::int64_t kHuge = std::int64_t{1} << 60;  // larger than any page number or size
 
-StaffRefusal refused(StaffRefusal::Kind kind, std::string flag = {}) { return {kind, {}, std::move(flag)}; }
-StaffRefusal invalid(FieldErrors errors) { return {StaffRefusal::Kind::Invalid, std::move(errors), {}}; }
+Refusal forbidden_flag(std::string flag) {
+    Refusal refusal = refuse(Outcome::ForbiddenFlag);
+    refusal.subject = std::move(flag);
+    return refusal;
+}
 
 // A non-negative integer as Python's int() reads one (surrounding spaces, an optional "+"), saturating
 // at kHuge; nullopt for anything else (a sign "-" included: every caller refuses negatives anyway).
@@ -91,8 +96,8 @@ std::vector<std::string> search_terms(std::string_view search) {
     return terms;
 }
 
-std::expected<UserPage, StaffRefusal> list_users(Services& s, const store::User& actor, const UserQuery& query) {
-    if (!actor.is_staff) return std::unexpected(refused(StaffRefusal::Kind::Forbidden));
+std::expected<UserPage, Refusal> list_users(Services& s, const User& actor, const UserQuery& query) {
+    if (!actor.is_staff) return std::unexpected(refuse(Outcome::Forbidden));
     const auto terms = search_terms(query.search);
     store::UserStore users(s.db);
     UserPage page;
@@ -100,7 +105,7 @@ std::expected<UserPage, StaffRefusal> list_users(Services& s, const store::User&
     page.count = users.count_matching(terms);
     page.last = page_count(page.count, page.size);
     const auto number = page_number_from(query.page, page.last);
-    if (!number) return std::unexpected(refused(StaffRefusal::Kind::InvalidPage));
+    if (!number) return std::unexpected(refuse(Outcome::InvalidPage));
     page.number = *number;
     page.users = users.page_matching(terms, page.size, (page.number - 1) * page.size);
     return page;
@@ -116,106 +121,109 @@ std::optional<bool> parse_boolean(std::string_view text) {
     return std::nullopt;
 }
 
-std::expected<store::User, StaffRefusal> create_user_as_staff(Services& s, const store::User& actor,
-                                                              const StaffCreateInput& input, std::string_view ip) {
-    if (!actor.is_staff) return std::unexpected(refused(StaffRefusal::Kind::Forbidden));
+std::expected<User, Refusal> create_user_as_staff(Services& s, const User& actor, const StaffCreateInput& input,
+                                                  std::string_view ip) {
+    if (!actor.is_staff) return std::unexpected(refuse(Outcome::Forbidden));
     FieldErrors errors;
     const auto is_staff = flag_value(input.flags.is_staff, "is_staff", errors);
     const auto is_verified = flag_value(input.flags.is_verified, "is_verified", errors);
     auto user = check_signup(s, input.fields);
     if (!user) merge(errors, user.error());
-    if (!errors.empty()) return std::unexpected(invalid(std::move(errors)));
+    if (!errors.empty()) return std::unexpected(refuse_fields(std::move(errors)));
     user->is_staff = is_staff.value_or(false);
     user->is_verified = is_verified.value_or(false);
+    return save_created_user(s, user_actor(actor, ip), std::move(*user));
+}
+
+std::expected<User, Refusal> save_created_user(Services& s, const Actor& actor, User user) {
     try {  // save_new_user's insert, with the audit row in the same transaction
         store::Transaction tx(s.db);
-        user->id = store::UserStore(s.db).insert(*user);
-        store::AuditStore(s.db).record(s.now(), actor.id, user->id, "create",
-                                       "email: " + user->email.value_or("") + ", is_staff: " + yes_no(user->is_staff) +
-                                           ", is_verified: " + yes_no(user->is_verified),
-                                       ip);
+        user.id = store::UserStore(s.db).insert(user);
+        audit(s, actor, user.id, "create",
+              "email: " + user.email.value_or("") + ", is_staff: " + yes_no(user.is_staff) +
+                  ", is_verified: " + yes_no(user.is_verified));
         tx.commit();
     } catch (const store::ConstraintError&) {
-        return std::unexpected(invalid({{"email", {"A user with that email, name or phone already exists."}}}));
+        return std::unexpected(refuse_fields({{"email", {"A user with that email, name or phone already exists."}}}));
     }
-    if (!user->is_verified) send_verification(s, *user);
-    return *user;
+    if (!user.is_verified) send_verification(s, user);
+    return user;
 }
 
-std::expected<store::User, StaffRefusal> find_user_as(Services& s, const store::User& actor, std::int64_t id) {
+std::expected<User, Refusal> find_user_as(Services& s, const User& actor, std::int64_t id) {
     // Another user's id is simply not there for a non-staff caller (no hint that it exists).
-    if (!actor.is_staff && actor.id != id) return std::unexpected(refused(StaffRefusal::Kind::NotFound));
+    if (!actor.is_staff && actor.id != id) return std::unexpected(refuse(Outcome::NotFound));
     auto user = store::UserStore(s.db).find_by_id(id);
-    if (!user) return std::unexpected(refused(StaffRefusal::Kind::NotFound));
+    if (!user) return std::unexpected(refuse(Outcome::NotFound));
     return *user;
 }
 
-std::expected<store::User, StaffRefusal> update_user_as(Services& s, const store::User& actor, std::int64_t id,
-                                                        const UserChanges& changes, std::string_view ip) {
+std::expected<User, Refusal> update_user_as(Services& s, const User& actor, std::int64_t id, const UserChanges& changes,
+                                            std::string_view ip) {
     auto target = find_user_as(s, actor, id);
     if (!target) return target;
     FieldErrors errors;
-    struct Flag {
-        const char* name;
-        std::optional<bool> value;
-        bool current;
-    };
-    std::array<Flag, 3> flags = {{
-        {"is_staff", flag_value(changes.flags.is_staff, "is_staff", errors), target->is_staff},
-        {"is_active", flag_value(changes.flags.is_active, "is_active", errors), target->is_active},
-        {"is_verified", flag_value(changes.flags.is_verified, "is_verified", errors), target->is_verified},
-    }};
-    if (!actor.is_staff)
-        for (const auto& flag : flags)
-            if (flag.value && *flag.value != flag.current)
-                return std::unexpected(refused(StaffRefusal::Kind::Forbidden, flag.name));
-
+    const auto is_staff = flag_value(changes.flags.is_staff, "is_staff", errors);
+    const auto is_active = flag_value(changes.flags.is_active, "is_active", errors);
+    const auto is_verified = flag_value(changes.flags.is_verified, "is_verified", errors);
+    if (!actor.is_staff) {
+        if (is_staff && *is_staff != target->is_staff) return std::unexpected(forbidden_flag("is_staff"));
+        if (is_active && *is_active != target->is_active) return std::unexpected(forbidden_flag("is_active"));
+        if (is_verified && *is_verified != target->is_verified) return std::unexpected(forbidden_flag("is_verified"));
+    }
     auto changed = check_profile(s, *target, changes.profile);
     if (!changed) merge(errors, changed.error());
-    if (!errors.empty()) return std::unexpected(invalid(std::move(errors)));
-    changed->is_staff = flags[0].value.value_or(target->is_staff);
-    changed->is_active = flags[1].value.value_or(target->is_active);
-    changed->is_verified = flags[2].value.value_or(target->is_verified);
-    try {
-        store::Transaction tx(s.db);
-        store::AuditStore audit(s.db);
-        for (const auto& flag : flags)
-            if (flag.value && *flag.value != flag.current)
-                audit.record(s.now(), actor.id, id, flag_action(flag.name, *flag.value),
-                             std::string(flag.name) + ": " + yes_no(flag.current) + " → " + yes_no(*flag.value), ip);
-        save_profile(s, *target, *changed);
-        store::UserStore(s.db).set_flags(id, changed->is_active, changed->is_staff, changed->is_superuser,
-                                         changed->is_verified);
-        tx.commit();
-    } catch (const store::ConstraintError&) {
-        return std::unexpected(invalid({{"non_field_errors", {"That name or phone number was just taken."}}}));
-    }
-    if (target->is_active && !changed->is_active) revoke_all_logins(s, id);
-    return *changed;
+    if (!errors.empty()) return std::unexpected(refuse_fields(std::move(errors)));
+    changed->is_staff = is_staff.value_or(target->is_staff);
+    changed->is_active = is_active.value_or(target->is_active);
+    changed->is_verified = is_verified.value_or(target->is_verified);
+    return save_user_changes(s, user_actor(actor, ip), *target, std::move(*changed));
 }
 
-std::expected<void, StaffRefusal> delete_user_as(Services& s, const store::User& actor, std::int64_t id,
+std::expected<User, Refusal> save_user_changes(Services& s, const Actor& actor, const User& target, User changed) {
+    const std::array<std::tuple<const char*, bool, bool>, 3> flags = {{
+        {"is_staff", target.is_staff, changed.is_staff},
+        {"is_active", target.is_active, changed.is_active},
+        {"is_verified", target.is_verified, changed.is_verified},
+    }};
+    try {
+        store::Transaction tx(s.db);
+        for (const auto& [name, before, after] : flags)
+            if (before != after)
+                audit(s, actor, target.id, flag_action(name, after), std::string(name) + ": " + yes_no(before) + " → " + yes_no(after));
+        save_profile(s, target, changed);
+        store::UserStore(s.db).set_flags(target.id, changed.is_active, changed.is_staff, changed.is_superuser,
+                                         changed.is_verified);
+        tx.commit();
+    } catch (const store::ConstraintError&) {
+        return std::unexpected(refuse_fields({{"non_field_errors", {"That name or phone number was just taken."}}}));
+    }
+    if (target.is_active && !changed.is_active) revoke_all_logins(s, target.id);
+    return changed;
+}
+
+std::expected<void, Refusal> delete_user_as(Services& s, const User& actor, std::int64_t id,
                                                  std::optional<std::string_view> password, std::string_view ip) {
     auto target = find_user_as(s, actor, id);
     if (!target) return std::unexpected(target.error());
     if (target->id == actor.id) {
-        if (!password) return std::unexpected(invalid({{"password", {"This field is required."}}}));
-        if (password->empty()) return std::unexpected(invalid({{"password", {"This field may not be blank."}}}));
+        if (!password) return std::unexpected(refuse_fields({{"password", {"This field is required."}}}));
+        if (password->empty()) return std::unexpected(refuse_fields({{"password", {"This field may not be blank."}}}));
         if (!s.hasher.verify(*password, target->password_hash))
-            return std::unexpected(invalid({{"password", {"The password is not correct."}}}));
+            return std::unexpected(refuse_fields({{"password", {"The password is not correct."}}}));
     }
     revoke_all_logins(s, id);
     store::Transaction tx(s.db);
     if (target->id != actor.id)
-        store::AuditStore(s.db).record(s.now(), actor.id, id, "delete", "email: " + target->email.value_or(""), ip);
+        audit(s, user_actor(actor, ip), id, "delete", "email: " + target->email.value_or(""));
     store::UserStore(s.db).remove(id);
     tx.commit();
     return {};
 }
 
-std::expected<std::vector<store::AuditEntry>, StaffRefusal> recent_audit(Services& s, const store::User& actor,
+std::expected<std::vector<AuditEntry>, Refusal> recent_audit(Services& s, const User& actor,
                                                                          int limit) {
-    if (!actor.is_staff) return std::unexpected(refused(StaffRefusal::Kind::Forbidden));
+    if (!actor.is_staff) return std::unexpected(refuse(Outcome::Forbidden));
     return store::AuditStore(s.db).recent(limit);
 }
 

@@ -54,10 +54,12 @@ void mailer_install_signals() {
     ign.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &ign, nullptr);
     sigaction(SIGHUP, &ign, nullptr);  // the master rolls its workers on HUP; the mailer has nothing to reload
-    sigset_t stop_signals;
-    sigemptyset(&stop_signals);
-    for (int s : {SIGTERM, SIGINT, SIGQUIT}) sigaddset(&stop_signals, s);
-    sigprocmask(SIG_UNBLOCK, &stop_signals, nullptr);
+    // The master forks with these blocked so that none sent since the fork runs its handler here;
+    // they come in now, to the handlers above.
+    sigset_t master_signals;
+    sigemptyset(&master_signals);
+    for (int s : {SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGCHLD}) sigaddset(&master_signals, s);
+    sigprocmask(SIG_UNBLOCK, &master_signals, nullptr);
 }
 
 // Sleeps, unless a stop signal arrives first (nanosleep returns EINTR then).

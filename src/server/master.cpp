@@ -36,6 +36,13 @@ extern "C" void master_on_signal(int signal_number) {
     errno = saved;
 }
 
+sigset_t master_signals() {
+    sigset_t signals;
+    sigemptyset(&signals);
+    for (int s : {SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGCHLD}) sigaddset(&signals, s);
+    return signals;
+}
+
 void master_install_signals() {
     struct sigaction sa {};
     sa.sa_handler = master_on_signal;
@@ -45,6 +52,23 @@ void master_install_signals() {
     struct sigaction ign {};
     ign.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &ign, nullptr);
+}
+
+// fork() with the master's signals blocked. A child inherits master_on_signal, and a TERM sent to it
+// before it has its own handlers would run that there and be lost (the master TERMs every worker,
+// fresh ones too, when it drains); blocked, it waits for the child's handlers. The parent gets
+// old_mask back at once, so what came for it meanwhile is delivered then; the child keeps the
+// signals blocked until its handlers are in place, then restores old_mask itself.
+pid_t master_fork(sigset_t& old_mask) {
+    const sigset_t blocked = master_signals();
+    sigprocmask(SIG_BLOCK, &blocked, &old_mask);
+    const pid_t pid = fork();
+    if (pid != 0) {
+        const int fork_errno = errno;
+        sigprocmask(SIG_SETMASK, &old_mask, nullptr);
+        errno = fork_errno;
+    }
+    return pid;
 }
 
 std::string describe_exit(int status) {
@@ -132,7 +156,8 @@ private:
         const int slot = scoreboard_.free_slot();
         if (slot < 0) return;
         scoreboard_.slot(slot).pid = -1;  // reserved until the child writes its own pid
-        const pid_t pid = fork();
+        sigset_t old_mask;
+        const pid_t pid = master_fork(old_mask);
         if (pid < 0) {
             scoreboard_.slot(slot).pid = 0;
             log_.error(std::string("fork failed: ") + strerror(errno));
@@ -143,7 +168,7 @@ private:
             ::close(master_wake_fd);
             master_wake_fd = -1;
             scoreboard_.slot(slot).pid = getpid();
-            worker_main(WorkerSetup{listen_fd_, slot, config_, templates_, policy_, scoreboard_, log_});
+            worker_main(WorkerSetup{listen_fd_, slot, config_, templates_, policy_, scoreboard_, log_, old_mask});
         }
         scoreboard_.slot(slot).pid = pid;
         workers_[pid] = {generation_, std::chrono::steady_clock::now()};
@@ -151,7 +176,8 @@ private:
 
     // The mailer: one process delivering the outbox, started with the workers and kept alive.
     void spawn_mailer() {
-        const pid_t pid = fork();
+        sigset_t old_mask;  // the mailer unblocks the master's signals itself, once its handlers are in
+        const pid_t pid = master_fork(old_mask);
         if (pid < 0) {
             log_.error(std::string("fork of the mailer failed: ") + strerror(errno));
             return;

@@ -12,22 +12,24 @@ std::optional<std::int64_t> optional_int(const Statement& row, int index) {
 
 std::int64_t AuditStore::record(std::int64_t at, std::optional<std::int64_t> actor_id,
                                 std::optional<std::int64_t> target_id, std::string_view action,
-                                std::string_view detail, std::string_view ip) {
-    auto q = db_.query("INSERT INTO audit_log (at, actor_id, target_id, action, detail, ip) VALUES (?,?,?,?,?,?)");
+                                std::string_view detail, std::string_view ip, std::string_view actor_label) {
+    auto q = db_.query(
+        "INSERT INTO audit_log (at, actor_id, target_id, action, detail, ip, actor_label) VALUES (?,?,?,?,?,?,?)");
     q.bind(1, at);
     if (actor_id) q.bind(2, *actor_id);
     else q.bind_null(2);
     if (target_id) q.bind(3, *target_id);
     else q.bind_null(3);
     // std::string: a default string_view has no data, which SQLite would store as NULL.
-    q.bind(4, std::string(action)).bind(5, std::string(detail)).bind(6, std::string(ip));
+    q.bind(4, std::string(action)).bind(5, std::string(detail)).bind(6, std::string(ip)).bind(7, std::string(actor_label));
     q.run();
     return db_.last_insert_id();
 }
 
 std::vector<AuditEntry> AuditStore::recent(int limit) {
     auto q = db_.query(
-        "SELECT a.id, a.at, a.actor_id, a.target_id, a.action, a.detail, a.ip, actor.email, target.email"
+        "SELECT a.id, a.at, a.actor_id, a.target_id, a.action, a.detail, a.ip, actor.email, target.email,"
+        " a.actor_label"
         " FROM audit_log a LEFT JOIN users actor ON actor.id = a.actor_id"
         " LEFT JOIN users target ON target.id = a.target_id"
         " ORDER BY a.at DESC, a.id DESC LIMIT ?");
@@ -37,7 +39,7 @@ std::vector<AuditEntry> AuditStore::recent(int limit) {
         const auto& row = q.row();
         out.push_back({row.column_int(0), row.column_int(1), optional_int(row, 2), optional_int(row, 3),
                        row.column_text(4), row.column_text(5), row.column_text(6), row.column_optional_text(7),
-                       row.column_optional_text(8)});
+                       row.column_optional_text(8), row.column_text(9)});
     }
     return out;
 }

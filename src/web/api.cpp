@@ -80,21 +80,9 @@ http::Response api_detail(int status, const std::string& detail, const std::stri
     return http::Response::json(status, {{"detail", detail}, {"code", code}});
 }
 
-http::Response api_validation(const accounts::FieldErrors& errors) {
-    nlohmann::json body = nlohmann::json::object();
-    for (const auto& [field, messages] : errors) body[field] = messages;
-    return http::Response::json(400, body);
-}
+http::Response api_validation(const accounts::FieldErrors& errors) { return api_answer(accounts::refuse_fields(errors)); }
 
-http::Response api_throttled(int retry_after) {
-    const int wait = std::max(retry_after, 1);
-    auto response = api_detail(429, "Request was throttled. Expected available in " + std::to_string(wait) + " seconds.",
-                               "throttled");
-    response.set_header("Retry-After", std::to_string(wait));
-    return response;
-}
-
-nlohmann::json user_json(const store::User& u) {
+nlohmann::json user_json(const accounts::User& u) {
     auto optional = [](const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
     return {{"id", u.id},
             {"email", optional(u.email)},
@@ -122,19 +110,13 @@ std::expected<accounts::ApiPrincipal, http::Response> api_authenticate(Context& 
     while (!credential.empty() && credential.front() == ' ') credential.erase(0, 1);
     if (strcasecmp(scheme.c_str(), "Bearer") == 0 && !credential.empty()) {
         if (auto principal = accounts::authenticate_access(ctx.accounts, credential)) return *principal;
-        auto response = api_detail(401, "Given token not valid for any token type", "token_not_valid");
-        response.set_header("WWW-Authenticate", "Bearer realm=\"api\"");
-        return std::unexpected(std::move(response));
+        return std::unexpected(api_answer(accounts::Outcome::AccessTokenInvalid));
     }
     if (strcasecmp(scheme.c_str(), "Token") == 0 && !credential.empty()) {
         if (auto principal = accounts::authenticate_token(ctx.accounts, credential)) return *principal;
-        auto response = api_detail(401, "Invalid token.", "token_not_valid");
-        response.set_header("WWW-Authenticate", "Token");
-        return std::unexpected(std::move(response));
+        return std::unexpected(api_answer(accounts::Outcome::ApiTokenInvalid));
     }
-    auto response = api_detail(401, "Authentication credentials were not provided.", "not_authenticated");
-    response.set_header("WWW-Authenticate", "Bearer realm=\"api\"");
-    return std::unexpected(std::move(response));
+    return std::unexpected(api_answer(accounts::Outcome::NotAuthenticated));
 }
 
 }  // namespace gatehouse::web

@@ -1,5 +1,5 @@
 // JSON API: the caller's own account (/api/me/), its devices, and the OpenAPI document.
-#include "gatehouse/accounts/devices.hpp"
+#include "gatehouse/accounts/logins.hpp"
 #include "gatehouse/accounts/staff.hpp"
 #include "gatehouse/accounts/users.hpp"
 #include "gatehouse/core/clock.hpp"
@@ -26,7 +26,7 @@ http::Response api_me(Context& ctx, http::Request& req) {
     if (req.method == "DELETE") {
         // The same rule as DELETE /api/users/<own id>/: one's own account goes only with one's password.
         auto deleted = accounts::delete_user_as(ctx.accounts, user, user.id, api_field(req, "password"));
-        if (!deleted) return api_validation(deleted.error().errors);
+        if (!deleted) return api_answer(deleted.error());
         return http::Response::json(204, nullptr);
     }
     auto response = http::Response::json(200, user_json(user));
@@ -62,7 +62,7 @@ http::Response api_my_device(Context& ctx, http::Request& req) {
         accounts::revoke_login(ctx.accounts, login);
         return http::Response::json(204, nullptr);
     }
-    return api_detail(404, "Not found.", "not_found");
+    return api_answer(accounts::Outcome::NotFound);
 }
 
 http::Response api_schema(Context& ctx, http::Request&) {

@@ -26,36 +26,25 @@ http::Response api_password_change(Context& ctx, http::Request& req) {
 http::Response api_password_reset(Context& ctx, http::Request& req) {
     if (auto missing = require_fields(req, {"email"})) return *missing;
     const std::string email = api_field_or_empty(req, "email");
-    const auto decision = accounts::request_password_reset(ctx.accounts, email, api_client(req));
-    if (!decision.allowed) return api_throttled(decision.retry_after);
+    auto requested = accounts::request_password_reset(ctx.accounts, email, api_client(req));
+    if (!requested) return api_answer(requested.error());
     return http::Response::json(200, {{"token", accounts::api_reset_token(ctx.accounts, email)},
                                       {"detail", "If an account exists for this email, a code was sent to it."}});
 }
 
 http::Response api_password_reset_check(Context& ctx, http::Request& req) {
     if (auto missing = require_fields(req, {"token", "otp"})) return *missing;
-    switch (accounts::check_reset_code(ctx.accounts, api_field_or_empty(req, "token"), api_field_or_empty(req, "otp"))) {
-        case accounts::ResetCodeCheck::Valid: return http::Response::json(200, {{"detail", "OTP is valid."}});
-        case accounts::ResetCodeCheck::Invalid: return api_detail(400, "The code is not valid.", "otp_invalid");
-        case accounts::ResetCodeCheck::Expired:
-            return api_detail(400, "The code has expired or was tried too many times.", "otp_expired");
-        case accounts::ResetCodeCheck::BadToken: break;
-    }
-    return api_detail(400, "The reset token is not valid.", "token_invalid");
+    auto checked = accounts::check_reset_code(ctx.accounts, api_field_or_empty(req, "token"), api_field_or_empty(req, "otp"));
+    if (!checked) return api_answer(checked.error());
+    return http::Response::json(200, {{"detail", "OTP is valid."}});
 }
 
 http::Response api_password_reset_confirm(Context& ctx, http::Request& req) {
     if (auto missing = require_fields(req, {"token", "new_password"})) return *missing;
-    auto result = accounts::confirm_reset_by_code(ctx.accounts, api_field_or_empty(req, "token"),
-                                                  api_field_or_empty(req, "new_password"));
-    if (!result) return api_validation(result.error());
-    switch (*result) {
-        case accounts::ResetConfirm::Done: return http::Response::json(200, {{"detail", "Password has been reset."}});
-        case accounts::ResetConfirm::NotChecked:
-            return api_detail(400, "Check the code first (password/reset/check-otp/).", "otp_required");
-        case accounts::ResetConfirm::BadToken: break;
-    }
-    return api_detail(400, "The reset token is not valid.", "token_invalid");
+    auto done = accounts::confirm_reset_by_code(ctx.accounts, api_field_or_empty(req, "token"),
+                                                api_field_or_empty(req, "new_password"));
+    if (!done) return api_answer(done.error());
+    return http::Response::json(200, {{"detail", "Password has been reset."}});
 }
 
 }  // namespace gatehouse::web

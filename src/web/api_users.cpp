@@ -10,21 +10,6 @@
 namespace gatehouse::web {
 namespace {
 
-// The one place a refusal becomes an answer.
-http::Response refusal(const accounts::StaffRefusal& refused) {
-    using Kind = accounts::StaffRefusal::Kind;
-    switch (refused.kind) {
-        case Kind::Forbidden:
-            if (!refused.flag.empty())
-                return api_detail(403, "You do not have permission to change " + refused.flag + ".", "permission_denied");
-            return api_detail(403, "You do not have permission to perform this action.", "permission_denied");
-        case Kind::NotFound: return api_detail(404, "Not found.", "not_found");
-        case Kind::InvalidPage: return api_detail(404, "Invalid page.", "not_found");
-        case Kind::Invalid: break;
-    }
-    return api_validation(refused.errors);
-}
-
 accounts::FlagInput flag_input(const http::Request& req) {
     return {api_patch_field(req, "is_staff"), api_patch_field(req, "is_active"), api_patch_field(req, "is_verified")};
 }
@@ -74,12 +59,12 @@ http::Response api_users(Context& ctx, http::Request& req) {
         if (created) return http::Response::json(201, user_json(*created));
         auto refused = created.error();
         refused.errors = api_signup_errors(std::move(refused.errors));  // "password", as register names it
-        return refusal(refused);
+        return api_answer(refused);
     }
     const accounts::UserQuery query{req.query_param("search").value_or(""), req.query_param("page"),
                                     req.query_param("page_size")};
     auto page = accounts::list_users(ctx.accounts, principal->user, query);
-    if (!page) return refusal(page.error());
+    if (!page) return api_answer(page.error());
     nlohmann::json results = nlohmann::json::array();
     for (const auto& user : page->users) results.push_back(user_json(user));
     return no_store(http::Response::json(
@@ -99,7 +84,7 @@ http::Response api_user(Context& ctx, http::Request& req) {
             return api_validation({{"non_field_errors", {"Invalid data. Expected a dictionary."}}});
         auto updated = accounts::update_user_as(ctx.accounts, principal->user, id, {api_profile_input(req), flag_input(req)},
                                               req.remote_addr);
-        if (!updated) return refusal(updated.error());
+        if (!updated) return api_answer(updated.error());
         return no_store(http::Response::json(200, user_json(*updated)));
     }
     if (req.method == "DELETE") {
@@ -107,11 +92,11 @@ http::Response api_user(Context& ctx, http::Request& req) {
         auto deleted = accounts::delete_user_as(ctx.accounts, principal->user, id,
                                                 password ? std::optional<std::string_view>(*password) : std::nullopt,
                                                 req.remote_addr);
-        if (!deleted) return refusal(deleted.error());
+        if (!deleted) return api_answer(deleted.error());
         return http::Response::json(204, nullptr);
     }
     auto user = accounts::find_user_as(ctx.accounts, principal->user, id);
-    if (!user) return refusal(user.error());
+    if (!user) return api_answer(user.error());
     return no_store(http::Response::json(200, user_json(*user)));
 }
 

@@ -34,6 +34,10 @@ void read_flash(const Context& ctx, const http::Request& request, Browser& brows
     browser.flash_text = decoded->substr(bar + 1);
 }
 
+void set_csrf_cookie(http::Response& response, const std::string& secret) {
+    response.set_cookie(http::Cookie{kCsrfCookie, secret, kCsrfCookieAge, "/", false, true, "Lax"});
+}
+
 std::string upper(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
     return s;
@@ -41,7 +45,7 @@ std::string upper(std::string s) {
 
 }  // namespace
 
-std::string user_label(const store::User& user) {
+std::string user_label(const accounts::User& user) {
     if (user.name && !user.name->empty()) return *user.name;
     if (user.email) return *user.email;
     return user.phone.value_or("user " + std::to_string(user.id));
@@ -100,8 +104,7 @@ http::Response browser_page(Context& ctx, Browser& browser, int status, const st
     dict.SetValue("LOGOUT_CSRF_TOKEN", accounts::mask_csrf_secret(browser.csrf_secret));
     auto response = http::Response::html(status, render_layout(ctx.templates, content_template, dict, layout));
     if (browser.csrf_cookie_new) {
-        http::Cookie cookie{kCsrfCookie, browser.csrf_secret, kCsrfCookieAge, "/", false, true, "Lax"};
-        response.set_cookie(cookie);
+        set_csrf_cookie(response, browser.csrf_secret);
         browser.csrf_cookie_new = false;
     }
     if (!browser.flash_text.empty()) response.set_cookie(http::Cookie::expired(kFlashCookie));
@@ -122,6 +125,16 @@ void set_session_cookie(http::Response& response, const accounts::StartedSession
 }
 
 void clear_session_cookie(http::Response& response) { response.set_cookie(http::Cookie::expired(kSessionCookie)); }
+
+void set_login_cookies(http::Response& response, const accounts::LoggedIn& in) {
+    response.set_cookie(http::Cookie{kSessionCookie, in.session_id, in.cookie_max_age, "/", true, true, "Lax"});
+    set_csrf_cookie(response, in.csrf_secret);
+}
+
+void clear_login_cookies(http::Response& response) {
+    clear_session_cookie(response);
+    response.set_cookie(http::Cookie::expired(kCsrfCookie, false));
+}
 
 std::string safe_next(std::string_view next, const std::string& fallback) {
     // A local path only: "/x", never "//host", "/\host", a scheme, or control characters.

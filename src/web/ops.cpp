@@ -9,7 +9,7 @@
 namespace gatehouse::web {
 
 http::Response healthz(Context& ctx, http::Request&) {
-    const auto health = accounts::check_health(ctx.accounts.db, ctx.accounts.cache);
+    const auto health = accounts::check_health(ctx.accounts);
     nlohmann::json body = {{"status", health.ok() ? "ok" : "unavailable"},
                            {"db", health.db ? "ok" : "unavailable"},
                            {"memcached", health.memcached ? "ok" : "unavailable"}};

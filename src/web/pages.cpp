@@ -1,5 +1,6 @@
 #include "gatehouse/web/pages.hpp"
 
+#include "gatehouse/web/answers.hpp"
 #include "gatehouse/web/app.hpp"
 
 namespace gatehouse::web {
@@ -21,15 +22,24 @@ http::Response redirect_to_login(const http::Request& request) {
     return http::Response::redirect("/accounts/login/?next=" + next);
 }
 
-http::Response throttled_page(Context& ctx, Browser& browser, int retry_after) {
-    ctemplate::TemplateDictionary dict("throttled");
-    dict.SetIntValue("STATUS", 429);
-    dict.SetValue("REASON", "Too Many Requests");
-    dict.SetValue("MESSAGE", "Too many attempts. Please wait " + std::to_string(retry_after) +
-                                 " seconds and try again.");
-    auto response = browser_page(ctx, browser, 429, "Too many attempts", "errors/error.html", dict);
-    response.set_header("Retry-After", std::to_string(std::max(retry_after, 1)));
+http::Response refusal_page(Context& ctx, Browser& browser, const accounts::Refusal& refusal) {
+    const int status = answer_for(refusal.outcome).page_status;
+    const std::string reason(http::reason_phrase(status));
+    ctemplate::TemplateDictionary dict("refused");
+    dict.SetIntValue("STATUS", status);
+    dict.SetValue("REASON", reason);
+    dict.SetValue("MESSAGE", page_message(refusal));
+    auto response = browser_page(ctx, browser, status, status == 429 ? "Too many attempts" : reason, "errors/error.html", dict);
+    if (refusal.retry_after > 0) response.set_header("Retry-After", std::to_string(refusal.retry_after));
     return response;
+}
+
+std::optional<http::Response> show_refusal(Context& ctx, Browser& browser, ctemplate::TemplateDictionary& dict,
+                                           const accounts::Refusal& refusal) {
+    if (refusal.outcome != accounts::Outcome::Invalid && !*answer_for(refusal.outcome).page_field)
+        return refusal_page(ctx, browser, refusal);
+    show_field_errors(dict, page_errors(refusal));
+    return std::nullopt;
 }
 
 void remember_pending_user(Context& ctx, http::Response& response, std::int64_t user_id) {

@@ -4,6 +4,7 @@
 // /api/users/; here: parse, call, render.
 #include "gatehouse/accounts/staff.hpp"
 #include "gatehouse/core/clock.hpp"
+#include "gatehouse/web/answers.hpp"
 #include "gatehouse/web/app.hpp"
 #include "gatehouse/web/handlers.hpp"
 #include "gatehouse/web/pages.hpp"
@@ -31,7 +32,7 @@ std::string list_url(const std::string& q, const std::string& page) {
 }
 
 // How a user is named in the flash and the audit list.
-std::string who(const store::User& user) {
+std::string who(const accounts::User& user) {
     if (user.email) return *user.email;
     return user.phone.value_or("user " + std::to_string(user.id));
 }
@@ -55,19 +56,9 @@ http::Response error_page(Context& ctx, Browser& browser, int status, const std:
     return browser_page(ctx, browser, status, std::string(http::reason_phrase(status)), "errors/error.html", dict);
 }
 
-// The one place a refused action becomes an answer: back to the list with the reason.
-http::Response refusal(Context& ctx, Browser& browser, const accounts::StaffRefusal& refused, const std::string& back) {
-    using Kind = accounts::StaffRefusal::Kind;
-    switch (refused.kind) {
-        case Kind::Forbidden: return error_page(ctx, browser, 403, "You do not have permission to do that.");
-        case Kind::NotFound: return redirect_with_flash(ctx, back, "That user no longer exists.", "error");
-        case Kind::InvalidPage: return error_page(ctx, browser, 404, "Invalid page.");
-        case Kind::Invalid: break;
-    }
-    std::string text;
-    for (const auto& [field, messages] : refused.errors)
-        for (const auto& message : messages) text += (text.empty() ? "" : " ") + message;
-    return redirect_with_flash(ctx, back, text.empty() ? "That change was refused." : text, "error");
+// A refused action: back to the list with the reason (the answers table's page message).
+http::Response refusal(Context& ctx, const accounts::Refusal& refused, const std::string& back) {
+    return redirect_with_flash(ctx, back, page_message(refused), "error");
 }
 
 struct FlagAction {
@@ -83,7 +74,7 @@ std::optional<FlagAction> flag_action(const std::string& action) {
     return std::nullopt;
 }
 
-http::Response act(Context& ctx, http::Request& req, Browser& browser, const store::User& actor) {
+http::Response act(Context& ctx, http::Request& req, Browser& browser, const accounts::User& actor) {
     const std::string q = form(req, "q");
     const std::string page = form(req, "page");
     const std::string back = list_url(q, page);
@@ -95,7 +86,7 @@ http::Response act(Context& ctx, http::Request& req, Browser& browser, const sto
         return redirect_with_flash(ctx, back, "You cannot deactivate your own account here.", "error");
     if (auto flag = flag_action(action)) {
         auto updated = accounts::update_user_as(ctx.accounts, actor, *id, {{}, flag->flags}, req.remote_addr);
-        if (!updated) return refusal(ctx, browser, updated.error(), back);
+        if (!updated) return refusal(ctx, updated.error(), back);
         return redirect_with_flash(ctx, back, who(*updated) + " was " + flag->done + ".");
     }
     if (action != "delete" && action != "delete_confirmed")
@@ -103,7 +94,7 @@ http::Response act(Context& ctx, http::Request& req, Browser& browser, const sto
     if (*id == actor.id)
         return redirect_with_flash(ctx, back, "You cannot delete your own account here.", "error");
     auto target = accounts::find_user_as(ctx.accounts, actor, *id);
-    if (!target) return refusal(ctx, browser, target.error(), back);
+    if (!target) return refusal(ctx, target.error(), back);
     if (action == "delete") {  // nothing is deleted before the confirmation
         ctemplate::TemplateDictionary dict("confirm_delete");
         dict.SetIntValue("ID", target->id);
@@ -114,7 +105,7 @@ http::Response act(Context& ctx, http::Request& req, Browser& browser, const sto
         return browser_page(ctx, browser, 200, "Delete user", "admin/confirm_delete.html", dict);
     }
     auto deleted = accounts::delete_user_as(ctx.accounts, actor, *id, std::nullopt, req.remote_addr);
-    if (!deleted) return refusal(ctx, browser, deleted.error(), back);
+    if (!deleted) return refusal(ctx, deleted.error(), back);
     // The page the user was on may be gone now (it was the last one's only row): then the new last page.
     std::string landing = back;
     if (!accounts::list_users(ctx.accounts, actor, {q, page.empty() ? std::nullopt : std::optional(page), std::nullopt}))
@@ -122,12 +113,12 @@ http::Response act(Context& ctx, http::Request& req, Browser& browser, const sto
     return redirect_with_flash(ctx, landing, who(*target) + " was deleted.");
 }
 
-http::Response show(Context& ctx, http::Request& req, Browser& browser, const store::User& actor) {
+http::Response show(Context& ctx, http::Request& req, Browser& browser, const accounts::User& actor) {
     const std::string q = req.query_param("q").value_or("");
     auto page = accounts::list_users(ctx.accounts, actor, {q, req.query_param("page"), std::nullopt});
-    if (!page) return refusal(ctx, browser, page.error(), kPath);
+    if (!page) return refusal_page(ctx, browser, page.error());
     auto audit = accounts::recent_audit(ctx.accounts, actor, kAuditRows);
-    if (!audit) return refusal(ctx, browser, audit.error(), kPath);
+    if (!audit) return refusal_page(ctx, browser, audit.error());
 
     ctemplate::TemplateDictionary dict("admin_users");
     const std::string number = std::to_string(page->number);
@@ -158,7 +149,7 @@ http::Response show(Context& ctx, http::Request& req, Browser& browser, const st
     for (const auto& entry : *audit) {
         auto* row = dict.AddSectionDictionary("AUDIT");
         row->SetValue("AT", readable(core::iso8601_utc(entry.at)));
-        row->SetValue("ACTOR", who(entry.actor_id, entry.actor_email));
+        row->SetValue("ACTOR", entry.actor_label.empty() ? who(entry.actor_id, entry.actor_email) : entry.actor_label);
         row->SetValue("ACTION", entry.action);
         row->SetValue("TARGET", who(entry.target_id, entry.target_email));
         row->SetValue("DETAIL", entry.detail);
@@ -173,7 +164,7 @@ http::Response admin_users_page(Context& ctx, http::Request& req) {
     auto browser = load_browser(ctx, req);
     if (auto refused = csrf_failure(ctx, req, browser)) return *refused;
     if (!browser.user()) return redirect_to_login(req);
-    const store::User actor = *browser.user();
+    const accounts::User actor = *browser.user();
     if (!actor.is_staff) return error_page(ctx, browser, 403, "This page is for staff only.");
     if (req.method == "POST") return act(ctx, req, browser, actor);
     return show(ctx, req, browser, actor);

@@ -1,5 +1,7 @@
 // Signup, login and logout pages.
+#include "gatehouse/accounts/login.hpp"
 #include "gatehouse/accounts/users.hpp"
+#include "gatehouse/web/answers.hpp"
 #include "gatehouse/web/handlers.hpp"
 #include "gatehouse/web/pages.hpp"
 
@@ -23,8 +25,7 @@ http::Response signup_page(Context& ctx, http::Request& req) {
             remember_pending_user(ctx, response, result->id);
             return response;
         }
-        if (result.error().retry_after > 0) return throttled_page(ctx, browser, result.error().retry_after);
-        show_field_errors(dict, result.error().errors);
+        if (auto page = show_refusal(ctx, browser, dict, result.error())) return *page;
         dict.SetValue("EMAIL", input.email);
         dict.SetValue("NAME", input.name);
     }
@@ -42,31 +43,24 @@ http::Response login_page(Context& ctx, http::Request& req) {
         const bool remember = !form(req, "remember").empty();
         dict.SetValue("EMAIL", email);
         if (remember) dict.SetValue("REMEMBER_CHECKED", "checked");
-        const auto result = accounts::authenticate(ctx.accounts, email, form(req, "password"), browser.client);
-        switch (result.outcome) {
-            case accounts::LoginOutcome::Ok: {
-                if (!browser.session_id.empty()) accounts::end_session(ctx.accounts, browser.session_id);
-                const auto session = accounts::start_session(ctx.accounts, *result.user, remember, browser.client);
-                auto response = http::Response::redirect(safe_next(next, "/accounts/profile/"));
-                set_session_cookie(response, session);
-                forget_pending_user(response);
-                return response;
-            }
-            case accounts::LoginOutcome::Unverified: {
-                ctemplate::TemplateDictionary verify("verify");
-                verify.ShowSection("CAN_VERIFY");
-                verify.SetValueAndShowSection("NOTICE", "Your email address is not verified yet. Enter the code we sent you, or ask for a new one.", "NOTICE_SECTION");
-                auto response = verify_form(ctx, browser, verify);
-                remember_pending_user(ctx, response, result.user->id);
-                return response;
-            }
-            case accounts::LoginOutcome::Throttled:
-                return throttled_page(ctx, browser, result.retry_after);
-            case accounts::LoginOutcome::BadCredentials:
-                show_field_errors(dict, {{"non_field_errors",
-                                          {"Please enter a correct email and password. Note that both fields may be case-sensitive."}}});
-                break;
+        auto in = accounts::log_in(ctx.accounts, {accounts::PasswordCredential{email, form(req, "password")},
+                                                  accounts::LoginKind::Session, remember, browser.session_id, browser.client});
+        if (in) {
+            auto response = http::Response::redirect(safe_next(next, "/accounts/profile/"));
+            set_login_cookies(response, *in);
+            forget_pending_user(response);
+            return response;
         }
+        const auto& refused = in.error();
+        if (refused.outcome == accounts::Outcome::Unverified) {  // no session: the verify page instead
+            ctemplate::TemplateDictionary verify("verify");
+            verify.ShowSection("CAN_VERIFY");
+            verify.SetValueAndShowSection("NOTICE", page_message(refused), "NOTICE_SECTION");
+            auto response = verify_form(ctx, browser, verify);
+            remember_pending_user(ctx, response, refused.user_id);
+            return response;
+        }
+        if (auto page = show_refusal(ctx, browser, dict, refused)) return *page;
     }
     return browser_page(ctx, browser, 200, "Log in", "accounts/login.html", dict);
 }
@@ -77,7 +71,7 @@ http::Response logout_page(Context& ctx, http::Request& req) {
     if (req.method == "POST") {
         if (!browser.session_id.empty()) accounts::end_session(ctx.accounts, browser.session_id);
         auto response = redirect_with_flash(ctx, "/accounts/login/", "You have been logged out.");
-        clear_session_cookie(response);
+        clear_login_cookies(response);
         return response;
     }
     ctemplate::TemplateDictionary dict("logout");

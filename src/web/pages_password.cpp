@@ -30,8 +30,8 @@ http::Response password_reset_page(Context& ctx, http::Request& req) {
     if (auto refused = csrf_failure(ctx, req, browser)) return *refused;
     ctemplate::TemplateDictionary dict("password_reset");
     if (req.method == "POST") {
-        const auto decision = accounts::request_password_reset(ctx.accounts, form(req, "email"), browser.client);
-        if (!decision.allowed) return throttled_page(ctx, browser, decision.retry_after);
+        auto requested = accounts::request_password_reset(ctx.accounts, form(req, "email"), browser.client);
+        if (!requested) return refusal_page(ctx, browser, requested.error());
         dict.ShowSection("SENT");
     } else {
         dict.ShowSection("ASK");

@@ -1,5 +1,5 @@
 // The profile (view and edit) and devices (live logins, revoke) pages.
-#include "gatehouse/accounts/devices.hpp"
+#include "gatehouse/accounts/logins.hpp"
 #include "gatehouse/accounts/users.hpp"
 #include "gatehouse/core/clock.hpp"
 #include "gatehouse/web/handlers.hpp"
@@ -16,7 +16,7 @@ std::string readable(const std::string& iso) {
     return iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
 }
 
-void fill_profile(ctemplate::TemplateDictionary& dict, const store::User& user) {
+void fill_profile(ctemplate::TemplateDictionary& dict, const accounts::User& user) {
     dict.SetValue("EMAIL", user.email.value_or(""));
     dict.SetValue("NAME", user.name.value_or(""));
     dict.SetValue("FIRST_NAME", user.first_name);
@@ -48,7 +48,7 @@ http::Response profile_page(Context& ctx, http::Request& req) {
         auto result = accounts::update_profile(ctx.accounts, *browser.user(), input);
         if (result) return redirect_with_flash(ctx, "/accounts/profile/", "Your profile was updated.");
         show_field_errors(dict, result.error());
-        store::User typed = *browser.user();  // show what was typed, next to its errors
+        accounts::User typed = *browser.user();  // show what was typed, next to its errors
         typed.name = input.name;
         typed.first_name = *input.first_name;
         typed.last_name = *input.last_name;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# API.md §5: a login with an unknown email costs the same time as one with a wrong password (medians
+# README, *Limits*: a login with an unknown email costs the same time as one with a wrong password (medians
 # within 25%). Measured, never asserted in tests: 41 alternating tries of each through nginx.
 set -euo pipefail
 home=$(cd "$(dirname "$0")/../.." && pwd)

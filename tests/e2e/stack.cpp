@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -460,6 +461,21 @@ bool wait_until(std::chrono::milliseconds timeout, const std::function<bool()>& 
         if (std::chrono::steady_clock::now() >= deadline) return false;
         std::this_thread::sleep_for(interval);
     }
+}
+
+std::string Stack::memcached_setting() const { return options_.own_memcached ? memcached_socket_ : std::string(); }
+
+int run_gatehouse(const Stack& stack, const std::string& args, const std::string& input) {
+    // The operator's settings are the server's: the same state dir and memcached.
+    std::string settings = "GATEHOUSE_VAR='" + stack.var_dir() + "'";
+    if (const auto memcached = stack.memcached_setting(); !memcached.empty()) settings += " GATEHOUSE_MEMCACHED='" + memcached + "'";
+    const std::string command = "env -i PATH=/usr/bin:/bin " + settings + " timeout 60 '" + stack.bin() + "' " + args +
+                                " >>'" + stack.dir() + "/gatehouse-cli.log' 2>&1";
+    FILE* pipe = ::popen(command.c_str(), "w");
+    if (!pipe) return -1;
+    std::fwrite(input.data(), 1, input.size(), pipe);
+    const int status = ::pclose(pipe);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 }  // namespace gatehouse::e2e

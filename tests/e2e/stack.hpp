@@ -47,6 +47,8 @@ public:
     int http_port() const { return http_port_; }
     const std::string& dir() const { return dir_; }          // the temp dir
     const std::string& var_dir() const { return var_dir_; }  // GATEHOUSE_VAR
+    // GATEHOUSE_MEMCACHED as the stack's gatehouse has it ("" when stack.sh starts its own).
+    std::string memcached_setting() const;
     const std::string& memcached_socket() const { return memcached_socket_; }
     const std::string& bin() const { return bin_; }  // the gatehouse binary the stack runs
 
@@ -85,6 +87,9 @@ private:
 // The stack the ordinary tests share, started on first use. If it failed to start, every later call
 // throws the same error at once instead of trying again.
 Stack& shared_stack();
+// `gatehouse <args>` as the operator runs it against the stack's state dir, with `input` on its stdin
+// (a password); its output goes to <dir>/gatehouse-cli.log. The exit status.
+int run_gatehouse(const Stack& stack, const std::string& args, const std::string& input = {});
 void stop_shared_stack();  // the global fixture in main.cpp calls this at the end
 
 // --- small process and timing helpers for the tests ---

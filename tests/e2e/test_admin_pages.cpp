@@ -1,4 +1,4 @@
-// The staff admin page (API.md §3: /admin/users/) walked as a staff member would, on the shared stack:
+// The staff admin page (README: *Staff admin*, /admin/users/) walked as a staff member would, on the shared stack:
 // who may open it (anonymous → login, non-staff → 403), search and pages of 25 (a bad page → 404),
 // each action with its flash and its audit row (deactivate ends the user's logins; activate, mark
 // verified, make staff), delete only after the confirmation, CSRF on every POST, escaping. Staff come
@@ -22,14 +22,6 @@ using namespace gatehouse::e2e;
 namespace {
 
 constexpr const char* kAdmin = "/admin/users/";
-
-// `gatehouse <args>` as the operator runs it against the stack's state dir; the exit status.
-int run_gatehouse(const Stack& stack, const std::string& args) {
-    const std::string command = "env -i PATH=/usr/bin:/bin GATEHOUSE_VAR='" + stack.var_dir() + "' timeout 60 '" +
-                                stack.bin() + "' " + args + " >>'" + stack.dir() + "/gatehouse-cli.log' 2>&1 </dev/null";
-    const int status = std::system(command.c_str());
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 // A verified user made staff by the operator, logged in on `browser`; its email.
 std::string staff_logged_in(Browser& browser, const std::string& tag) {

@@ -1,4 +1,4 @@
-// The JSON API (API.md §4): password change, password reset by code, /api/me/ and its devices,
+// The JSON API (README: *JSON API*): password change, password reset by code, /api/me/ and its devices,
 // authentication answers, and the API's indifference to the session cookie — on the shared stack.
 #include "api_client.hpp"
 #include "checks.hpp"

@@ -1,4 +1,4 @@
-// The JSON API (API.md §4): registration, JWT obtain/refresh/verify, forged tokens, API token login,
+// The JSON API (README: *JSON API*): registration, JWT obtain/refresh/verify, forged tokens, API token login,
 // logout, logout-all, and email verification — against the shared stack (real nginx, SQLite, memcached).
 #include "api_client.hpp"
 #include "checks.hpp"
@@ -532,7 +532,7 @@ BOOST_AUTO_TEST_CASE(schema_describes_every_row_and_every_row_answers) {
     BOOST_TEST(schema.value("openapi", std::string()).starts_with("3.1"), schema.value("openapi", std::string()));
     BOOST_TEST_REQUIRE(schema.contains("paths"));
 
-    // API.md §4, row by row (path parameters in OpenAPI's spelling).
+    // The README's JSON API, row by row (path parameters in OpenAPI's spelling).
     const std::vector<std::pair<std::string, std::vector<std::string>>> rows = {
         {"/api/auth/register/", {"post"}},
         {"/api/auth/token/", {"post"}},

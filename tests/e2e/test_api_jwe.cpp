@@ -1,4 +1,4 @@
-// JWT on stacks of their own (API.md §1, §4): encrypted tokens (GATEHOUSE_JWT_ENCRYPT=1, JWE dir/A256GCM)
+// JWT on stacks of their own (README: *Configuration*, *JSON API*): encrypted tokens (GATEHOUSE_JWT_ENCRYPT=1, JWE dir/A256GCM)
 // checked with jwcrypto and PyJWT, and the refresh blacklist surviving a memcached restart.
 #include "api_client.hpp"
 #include "checks.hpp"

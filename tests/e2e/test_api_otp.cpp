@@ -1,4 +1,4 @@
-// The JSON API (API.md §4, §5): one-time codes by email and SMS, phone login, and their limits.
+// The JSON API (README: *JSON API*, *Limits*): one-time codes by email and SMS, phone login, and their limits.
 // The shared stack (codes hidden, no throttling) plus two of their own: one with
 // GATEHOUSE_EXPOSE_OTP=1 and GATEHOUSE_REQUIRE_VERIFIED=0, one with throttling on.
 #include "api_client.hpp"

@@ -1,4 +1,4 @@
-// The staff user API (API.md §4: /api/users/ and /api/users/<id>/) on the shared stack: who may call
+// The staff user API (README: *Staff*, /api/users/ and /api/users/<id>/) on the shared stack: who may call
 // what (401, 403, 404), DRF's page shape with absolute next/previous links on the site URL, search
 // (every field, % and _ literal), creation with flags and without the mail, flag changes, deactivation
 // and deletion ending every login. Staff come from the operator's command line, as in production:
@@ -19,18 +19,6 @@ namespace {
 const std::set<std::string> kUserFields = {"id",          "email",    "name",        "first_name", "last_name", "phone",
                                            "date_of_birth", "gender", "is_verified", "is_staff",   "date_joined",
                                            "last_login"};
-
-// `gatehouse <args>` as the operator runs it against the stack's state dir, `input` on its stdin; the
-// exit status. Only GATEHOUSE_VAR is set: the rest are the defaults the stack runs with too.
-int run_gatehouse(const Stack& stack, const std::string& args, const std::string& input = {}) {
-    const std::string command = "env -i PATH=/usr/bin:/bin GATEHOUSE_VAR='" + stack.var_dir() + "' timeout 60 '" +
-                                stack.bin() + "' " + args + " >>'" + stack.dir() + "/gatehouse-cli.log' 2>&1";
-    FILE* pipe = ::popen(command.c_str(), "w");
-    BOOST_TEST_REQUIRE(pipe != nullptr, "popen " << command);
-    std::fwrite(input.data(), 1, input.size(), pipe);
-    const int status = ::pclose(pipe);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 // A new staff superuser (createsuperuser, password on stdin) and a Bearer credential for it.
 struct StaffMember {

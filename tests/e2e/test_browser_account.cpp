@@ -450,6 +450,53 @@ BOOST_AUTO_TEST_CASE(every_post_form_carries_a_csrf_token) {
     }
 }
 
+// As Django's login() rotates the CSRF token: a secret planted (a cookie set from a neighbouring
+// subdomain) or read before the login is worth nothing after it. Logout ends both cookies.
+BOOST_AUTO_TEST_CASE(login_rotates_the_csrf_secret_and_logout_ends_it) {
+    auto& stack = shared_stack();
+    const std::string email = unique_email("rotate");
+    sign_up_verified(stack, email);
+    Browser browser(stack);
+    BOOST_TEST_REQUIRE(browser.get("/accounts/login/").status == 200);
+    const auto before = browser.cookie("csrftoken");
+    const std::string token_before = browser.csrf_token();
+    BOOST_TEST_REQUIRE(before.has_value());
+
+    const auto login = log_in(browser, email);
+    BOOST_TEST_REQUIRE(login.status == 302);
+    BOOST_TEST(set_cookie_header(login, "csrftoken").has_value(), "the login's answer sets no csrftoken");
+    BOOST_TEST(set_cookie_header(login, "sessionid").has_value());
+    const auto after = browser.cookie("csrftoken");
+    BOOST_TEST_REQUIRE(after.has_value());
+    BOOST_TEST(*after != *before, "the CSRF secret survived the login");
+
+    // A form posted with the token from before the login, and the cookie the browser now holds: refused.
+    const auto stale = browser.post("/accounts/profile/", {{"csrfmiddlewaretoken", token_before}, {"name", "Stale"}});
+    BOOST_TEST(stale.status == 403, stale.body);
+    BOOST_TEST(contains(stale.body, "CSRF token missing or incorrect."));
+    // The same form from a page got after the login: taken.
+    BOOST_TEST(browser.get("/accounts/profile/").status == 200);
+    BOOST_TEST(browser.post("/accounts/profile/", {{"name", unique_name("fresh")}}).status == 302);
+
+    // A secret planted before the login (a cookie of the attacker's choosing) is replaced by it.
+    Browser planted(stack);
+    BOOST_TEST_REQUIRE(planted.get("/accounts/login/").status == 200);
+    const auto planted_secret = planted.cookie("csrftoken");
+    BOOST_TEST_REQUIRE(log_in(planted, email).status == 302);
+    BOOST_TEST((planted.cookie("csrftoken") != planted_secret));
+
+    // Logout: the session cookie and the CSRF cookie both go.
+    BOOST_TEST(browser.get("/accounts/logout/").status == 200);
+    const auto logout = browser.post("/accounts/logout/", {});
+    BOOST_TEST_REQUIRE(logout.status == 302);
+    const auto session_gone = set_cookie_header(logout, "sessionid");
+    const auto csrf_gone = set_cookie_header(logout, "csrftoken");
+    BOOST_TEST_REQUIRE(session_gone.has_value());
+    BOOST_TEST_REQUIRE(csrf_gone.has_value());
+    BOOST_TEST(cookie_attribute(*csrf_gone, "Max-Age").value_or("") == "0", *csrf_gone);
+    BOOST_TEST(!browser.cookie("csrftoken").has_value());
+}
+
 BOOST_AUTO_TEST_SUITE_END()  // csrf
 
 // These stop or throttle things, so each has a stack of its own.

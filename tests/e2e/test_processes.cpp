@@ -10,9 +10,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <mutex>
+#include <regex>
 #include <set>
+#include <sstream>
 #include <thread>
 
 using namespace gatehouse::e2e;
@@ -76,6 +80,41 @@ private:
     std::vector<std::string> failures_;
     std::jthread thread_;  // last: joined before the members it uses go
 };
+
+// The children of pid: one read of /proc, cheap enough for a tight loop.
+std::vector<pid_t> children_of(pid_t pid) {
+    const std::string id = std::to_string(pid);
+    std::ifstream in("/proc/" + id + "/task/" + id + "/children");
+    std::vector<pid_t> out;
+    for (pid_t child; in >> child;) out.push_back(child);
+    return out;
+}
+
+// The session a live process belongs to; 0 when it is gone or a zombie.
+pid_t session_of(pid_t pid) {
+    if (!process_running(pid)) return 0;
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    const std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto paren = stat.rfind(')');
+    if (paren == std::string::npos) return 0;
+    std::istringstream rest(stat.substr(paren + 2));
+    char state = 0;
+    long ppid = 0, group = 0, session = 0;
+    return rest >> state >> ppid >> group >> session ? static_cast<pid_t>(session) : 0;
+}
+
+// Every live process of a session, its leader excluded: stack.sh starts the master with setsid and
+// its workers and mailer stay in that session, even once an exited master has left them to init.
+std::vector<pid_t> session_members(pid_t session) {
+    std::vector<pid_t> out;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        const std::string name = entry.path().filename().string();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        const pid_t pid = static_cast<pid_t>(std::stol(name));
+        if (pid != session && session_of(pid) == session) out.push_back(pid);
+    }
+    return out;
+}
 
 std::string join(const std::vector<std::string>& lines) {
     std::string out;
@@ -263,6 +302,73 @@ BOOST_AUTO_TEST_CASE(sigterm_to_the_stack_leaves_no_process_behind) {
     for (pid_t pid : everything) BOOST_TEST(!process_running(pid), "process " << pid << " is still running");
     for (const char* name : {"gatehouse", "nginx", "memcached"})
         BOOST_TEST(stack.run_pid(name) == 0, name << ".pid is left behind");
+}
+
+// A TERM that reaches a worker between its fork and its own handlers must not be lost: the master
+// sends one to every worker, fresh ones included, when it starts to drain. Each round kills workers
+// as fast as they come so the master keeps forking, then TERMs the master while it forks a batch of
+// replacements, at a different point of that batch each time. A lost TERM leaves a worker running
+// until the drain timeout kills it, which the master logs.
+BOOST_AUTO_TEST_CASE(sigterm_while_the_master_forks_loses_no_signal) {
+    constexpr int drain_timeout = 3;
+    // From the first replacement of the last batch appearing to the TERM.
+    for (const auto delay : {0us, 100us, 400us, 2000us, 20000us}) {
+        BOOST_TEST_CONTEXT("TERM " << delay.count() << "us into a batch of forks") {
+            StackOptions options;
+            options.workers = 6;
+            options.env = {{"GATEHOUSE_DRAIN_TIMEOUT", std::to_string(drain_timeout)}};
+            Stack stack(options);
+            const pid_t master = stack.master_pid();
+            pid_t mailer = 0;
+            const std::regex mailer_started(R"(mailer (\d+) started)");
+            BOOST_TEST_REQUIRE(wait_until(10s, [&] {
+                std::smatch m;
+                const std::string log = stack.log();
+                if (std::regex_search(log, m, mailer_started)) mailer = std::stoi(m[1]);
+                return mailer > 0;
+            }), "the mailer did not start\n" << stack.log_tail());
+            std::set<pid_t> seen{mailer};
+
+            // The storm: every worker dies as soon as it shows up.
+            const auto storm_end = std::chrono::steady_clock::now() + 1200ms;
+            while (std::chrono::steady_clock::now() < storm_end) {
+                for (pid_t pid : children_of(master)) {
+                    if (pid == mailer) continue;
+                    seen.insert(pid);
+                    ::kill(pid, SIGKILL);
+                }
+            }
+            // The next batch: TERM the master once it is forking again.
+            pid_t fresh = 0;
+            const bool forking = wait_until(5s, [&] {
+                for (pid_t pid : children_of(master))
+                    if (!seen.count(pid)) fresh = pid;
+                return fresh > 0;
+            }, 0ms);
+            BOOST_TEST_REQUIRE(forking, "the master forked no replacement\n" << stack.log_tail());
+            const auto spin_until = std::chrono::steady_clock::now() + delay;
+            while (std::chrono::steady_clock::now() < spin_until) {
+            }
+            BOOST_TEST_REQUIRE(::kill(master, SIGTERM) == 0);
+            const auto termed = std::chrono::steady_clock::now();
+            for (pid_t pid : children_of(master)) seen.insert(pid);
+
+            const bool exited = wait_until(std::chrono::seconds(drain_timeout) + 3s,
+                                           [&] { return !process_running(master); }, 10ms);
+            const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - termed);
+            BOOST_TEST(exited, "the master is still running " << took.count() << "ms after its TERM\n"
+                                                                << stack.log_tail());
+            // Idle workers and the mailer go at once on TERM; only one that lost it waits for the KILL.
+            BOOST_TEST(lacks(stack.log(), "drain timeout"), stack.log_tail(30));
+            BOOST_TEST(lacks(stack.log(), "killed by SIGTERM"), "a TERM that missed the child's own handler");
+            for (pid_t pid : seen)
+                BOOST_TEST(session_of(pid) != master, "process " << pid << " of the stack is still running");
+            const auto left = session_members(master);
+            BOOST_TEST(left.empty(), "left in the master's session: " << nlohmann::json(left).dump());
+            BOOST_TEST_MESSAGE("TERM " << delay.count() << "us into a batch: the master exited in " << took.count()
+                                       << "ms; " << seen.size() << " processes seen");
+        }
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -3,6 +3,8 @@
 // temp SQLite database with the real migrations, the real templates and common-password list, and a
 // ManualClock to move time. The hasher is cheap (argon2id t=1, 8 MiB) so the tests stay fast.
 // Tests run from the repository root (db/, templates/).
+#include "gatehouse/accounts/login.hpp"
+#include "gatehouse/accounts/outcome.hpp"
 #include "gatehouse/accounts/password_hasher.hpp"
 #include "gatehouse/accounts/password_policy.hpp"
 #include "gatehouse/accounts/services.hpp"
@@ -22,35 +24,21 @@
 
 #include <algorithm>
 #include <cctype>
+#include <expected>
 #include <filesystem>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
-// Readable outcomes in Boost.Test messages.
-namespace gatehouse::accounts {
-inline std::ostream& operator<<(std::ostream& out, LoginOutcome o) {
-    switch (o) {
-        case LoginOutcome::Ok: return out << "Ok";
-        case LoginOutcome::BadCredentials: return out << "BadCredentials";
-        case LoginOutcome::Unverified: return out << "Unverified";
-        case LoginOutcome::Throttled: return out << "Throttled";
-    }
-    return out << "LoginOutcome(" << static_cast<int>(o) << ")";
-}
-inline std::ostream& operator<<(std::ostream& out, VerifyOutcome o) {
-    switch (o) {
-        case VerifyOutcome::Verified: return out << "Verified";
-        case VerifyOutcome::AlreadyVerified: return out << "AlreadyVerified";
-        case VerifyOutcome::Invalid: return out << "Invalid";
-        case VerifyOutcome::Expired: return out << "Expired";
-    }
-    return out << "VerifyOutcome(" << static_cast<int>(o) << ")";
-}
-}  // namespace gatehouse::accounts
-
 namespace gatehouse::test {
+
+// A rule's answer in Boost.Test messages and comparisons: "Ok", or the name of the refusal's Outcome
+// ("BadCredentials", "CodeExpired"…), e.g. BOOST_TEST(test::outcome_of(r) == "Ok").
+template <class T>
+std::string outcome_of(const std::expected<T, accounts::Refusal>& result) {
+    return result.has_value() ? std::string("Ok") : std::string(accounts::outcome_name(result.error().outcome));
+}
 
 // 2023-11-14T22:00:00Z: the start of an hour, so every throttle window (1 min, 15 min, 1 h) starts here.
 inline constexpr std::int64_t kAccountsStart = 1'699'999'200;
@@ -109,6 +97,19 @@ struct AccountsFixture {
         u.date_joined = core::iso8601_utc(services.now());
         u.id = store::UserStore(db).insert(u);
         return u;
+    }
+
+    // A password login (accounts::log_in), by default for an API token from `client`.
+    std::expected<accounts::LoggedIn, accounts::Refusal> password_login(
+        const std::string& email, const std::string& password,
+        accounts::LoginKind kind = accounts::LoginKind::Token, std::optional<accounts::ClientInfo> from = std::nullopt) {
+        return accounts::log_in(services, {accounts::PasswordCredential{email, password}, kind, false, {},
+                                           from.value_or(client)});
+    }
+    std::expected<accounts::LoggedIn, accounts::Refusal> password_login(const std::string& email,
+                                                                        const std::string& password,
+                                                                        const accounts::ClientInfo& from) {
+        return password_login(email, password, accounts::LoginKind::Token, from);
     }
 
     store::User reload(std::int64_t id) {

@@ -1,6 +1,6 @@
 // templates/openapi.json (served at /api/schema/) against the one route table, web::route_table():
 // every API route is documented with exactly its methods, and nothing is documented that is not
-// routed — except the rows of API.md §4 that the schema describes ahead of the code (the allow-list).
+// routed — except the rows the schema describes ahead of the code (the allow-list).
 #include "gatehouse/store/users.hpp"
 #include "gatehouse/web/api.hpp"
 #include "gatehouse/web/app.hpp"
@@ -21,7 +21,7 @@ namespace {
 
 using Methods = std::set<std::string>;  // lower case, as OpenAPI's operation keys
 
-// Documented, not yet routed: API.md §4 rows the schema describes before the code exists.
+// Documented, not yet routed: rows the schema describes before the code exists.
 // The session that routes one of these MUST remove it here (the test fails until it does), so the
 // schema is then checked against the real route like every other.
 const std::map<std::string, Methods>& documented_not_routed() {
@@ -31,7 +31,7 @@ const std::map<std::string, Methods>& documented_not_routed() {
 
 const std::vector<std::string> kOperationKeys = {"get", "put", "post", "delete", "options", "head", "patch", "trace"};
 
-// API.md §4: "The user object has exactly these fields".
+// The user object has exactly these fields (README: *JSON API*, *Me*).
 const std::vector<std::string> kUserFields = {"id",          "email",         "name",   "first_name",
                                               "last_name",   "phone",         "date_of_birth", "gender",
                                               "is_verified", "is_staff",      "date_joined",   "last_login"};
@@ -149,7 +149,7 @@ BOOST_AUTO_TEST_CASE(everything_documented_is_routed_except_the_allow_list) {
         for (const auto& m : methods)
             BOOST_TEST(it->second.contains(m), "documented but not routed: " << m << " " << path);
     }
-    // Every allow-listed path is in the schema (API.md §4 rows stay documented).
+    // Every allow-listed path is in the schema (documented rows stay documented).
     const auto paths = documented(doc);
     for (const auto& [path, methods] : documented_not_routed())
         BOOST_TEST(paths.contains(path), "allow-listed but missing from the schema: " << path);

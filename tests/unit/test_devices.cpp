@@ -1,7 +1,7 @@
-// Logins as devices (accounts/devices.hpp): GATEHOUSE_MAX_DEVICES, revoking one or all, and the
+// Logins as devices (accounts/logins.hpp): GATEHOUSE_MAX_DEVICES, revoking one or all, and the
 // "Firefox on Linux" descriptions of the devices page.
 #include "accounts_fixture.hpp"
-#include "gatehouse/accounts/devices.hpp"
+#include "gatehouse/accounts/logins.hpp"
 #include "gatehouse/accounts/sessions.hpp"
 #include "gatehouse/store/logins.hpp"
 

@@ -55,7 +55,7 @@ constexpr Vector kDjangoArgon2[] = {
 constexpr Vector kGatehouseArgon2[] = {
     // PasswordHasher{argon2_t=1, argon2_m_kib=64}.hash(…)
     {"Gatehouse ünïcode ✓ pass", "argon2$argon2id$v=19$m=64,t=1,p=1$Ac434YODW+5TCRtkFnSLrg$GZy6Hoqh7VbXDwP7arVo+S7NCXcV8t3ia7uP/gmqSSo"},
-    // PasswordHasher{} (the defaults of API.md: m=19456,t=2,p=1).hash(…)
+    // PasswordHasher{} (the README's defaults: m=19456,t=2,p=1).hash(…)
     {"Gatehouse default ✓", "argon2$argon2id$v=19$m=19456,t=2,p=1$2Jd+AyxfMpWQLx047DXJrg$r3ITOmLpbRMV2Zi5abQGaApV3U/ljv4wuNYqSvO91uk"},
 };
 

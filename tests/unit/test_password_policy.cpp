@@ -1,4 +1,4 @@
-// Password rules of API.md §2: each rule alone, all messages at once, Unicode lengths, the real list.
+// The password rules (README: *Sign up*): each rule alone, all messages at once, Unicode lengths, the real list.
 #include "gatehouse/accounts/password_policy.hpp"
 
 #include <boost/test/unit_test.hpp>

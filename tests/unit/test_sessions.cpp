@@ -1,7 +1,7 @@
 // Browser sessions (accounts/sessions.hpp) against a real memcached and SQLite: the cookie id, the
 // login row behind it, and everything that ends it (logout, password change, deactivation, expiry).
 #include "accounts_fixture.hpp"
-#include "gatehouse/accounts/devices.hpp"
+#include "gatehouse/accounts/logins.hpp"
 #include "gatehouse/accounts/sessions.hpp"
 #include "gatehouse/accounts/users.hpp"
 #include "gatehouse/store/logins.hpp"

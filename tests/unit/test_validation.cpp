@@ -1,4 +1,4 @@
-// The field rules of API.md §2: email, display name, first/last name, phone, date of birth, gender.
+// The field rules (README: *Sign up*, *Profile*): email, display name, first/last name, phone, date of birth, gender.
 #include "gatehouse/accounts/validation.hpp"
 
 #include <boost/test/unit_test.hpp>

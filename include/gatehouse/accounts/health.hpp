@@ -1,7 +1,6 @@
 #pragma once
 // Is the service able to answer? Asked by /healthz.
-#include "gatehouse/store/cache.hpp"
-#include "gatehouse/store/database.hpp"
+#include "gatehouse/accounts/services.hpp"
 
 namespace gatehouse::accounts {
 
@@ -11,6 +10,7 @@ struct Health {
     bool ok() const { return db && memcached; }
 };
 
-Health check_health(store::Database& db, store::Cache& cache);
+// A real round trip to SQLite and to every memcached server.
+Health check_health(Services& services);
 
 }  // namespace gatehouse::accounts

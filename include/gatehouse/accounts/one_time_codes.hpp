@@ -9,15 +9,19 @@
 //
 // `purpose` is a short constant ("verify_email", "phone_login"…): 1–64 printable ASCII characters
 // without spaces or '|', else std::invalid_argument. memcached down: core::Unavailable propagates.
+#include "gatehouse/accounts/outcome.hpp"
 #include "gatehouse/core/clock.hpp"
 #include "gatehouse/store/cache.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace gatehouse::accounts {
 
 enum class CodeCheck { Valid, Invalid, Expired };  // Expired also means: already used, or out of tries (or none issued)
+// A code that did not pass, as the rules refuse it (CodeInvalid, CodeExpired); nullopt when it passed.
+std::optional<Refusal> code_refusal(CodeCheck check);
 
 class OneTimeCodes {
 public:

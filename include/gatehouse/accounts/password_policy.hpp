@@ -1,5 +1,5 @@
 #pragma once
-// The password rules of API.md §2 (signup, change, reset), with Django's messages:
+// The password rules (README: *Sign up*; signup, change, reset, the command line), with Django's messages:
 //   length      at least min_length and at most 128 characters, counted in Unicode code points
 //               (UTF-8; an invalid byte counts as one), never truncated; spaces and any Unicode allowed
 //   similarity  not the email, the email's local part, or the name (ignoring case and surrounding spaces)

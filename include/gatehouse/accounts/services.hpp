@@ -2,6 +2,7 @@
 // Everything the account rules need, built once per worker after the fork and passed down.
 #include "gatehouse/accounts/jwt.hpp"
 #include "gatehouse/accounts/one_time_codes.hpp"
+#include "gatehouse/accounts/outcome.hpp"
 #include "gatehouse/accounts/password_hasher.hpp"
 #include "gatehouse/accounts/password_policy.hpp"
 #include "gatehouse/accounts/signed_token.hpp"
@@ -18,9 +19,6 @@
 #include <vector>
 
 namespace gatehouse::accounts {
-
-// A user's mistakes, by field ("non_field_errors" for the whole form), as DRF and Django forms show them.
-using FieldErrors = std::map<std::string, std::vector<std::string>>;
 
 // Who is asking: for devices, throttles and audit.
 struct ClientInfo {

@@ -5,7 +5,7 @@
 // that keeps the same facts: a session id memcached no longer knows (a restart) is rebuilt from it,
 // as Django's cached_db backend does, so a memcached restart logs nobody out.
 #include "gatehouse/accounts/services.hpp"
-#include "gatehouse/store/users.hpp"
+#include "gatehouse/accounts/user.hpp"
 
 #include <optional>
 #include <string>
@@ -19,7 +19,7 @@ struct StartedSession {
 };
 
 struct ActiveSession {
-    store::User user;
+    User user;
     std::int64_t login_id = 0;
     bool remember = false;
 };
@@ -27,7 +27,7 @@ struct ActiveSession {
 inline constexpr int kBrowserSessionSeconds = 86400;  // "remember me" off: the server keeps it a day
 
 // A new session for the user (login rotates the id: the old one, if any, is ended by the caller).
-StartedSession start_session(Services& services, const store::User& user, bool remember, const ClientInfo& client);
+StartedSession start_session(Services& services, const User& user, bool remember, const ClientInfo& client);
 // The session's user, when the id is live, the user active and the password unchanged.
 std::optional<ActiveSession> resume_session(Services& services, std::string_view session_id, const ClientInfo& client);
 void end_session(Services& services, std::string_view session_id);

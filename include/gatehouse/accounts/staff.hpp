@@ -1,5 +1,5 @@
 #pragma once
-// Administration of users through the API (API.md §4, /api/users/): the list with DRF's search and
+// Administration of users through the API (README: *Staff*, /api/users/): the list with DRF's search and
 // page-number pagination, creation by staff, edits of the profile and of the flags, deletion — and
 // who may do which. Staff (is_staff, as DRF's IsAdminUser) may do everything to every user; anyone
 // else only reads, edits or deletes itself, and never changes its own flags.
@@ -7,10 +7,12 @@
 // Every staff action is audited (store/audit.hpp) in the same transaction as the change: creation,
 // each flag that changes, the deletion of another user. `ip` is the actor's address, for the record.
 // The detail says what changed ("is_active: true → false") and never holds a password or token.
+#include "gatehouse/accounts/audit.hpp"
+#include "gatehouse/accounts/outcome.hpp"
 #include "gatehouse/accounts/services.hpp"
+#include "gatehouse/accounts/user.hpp"
 #include "gatehouse/accounts/users.hpp"
 #include "gatehouse/store/audit.hpp"
-#include "gatehouse/store/users.hpp"
 
 #include <cstdint>
 #include <expected>
@@ -21,18 +23,11 @@
 
 namespace gatehouse::accounts {
 
-// Why a staff action was refused; web maps each kind to one answer.
-struct StaffRefusal {
-    enum class Kind {
-        Forbidden,    // not staff (flag empty: the action itself; else the flag it may not change)
-        NotFound,     // no such user, or another user's id asked by a non-staff caller
-        InvalidPage,  // the page is not a positive integer or lies past the last page
-        Invalid,      // the caller's mistakes, in errors
-    };
-    Kind kind = Kind::Invalid;
-    FieldErrors errors;
-    std::string flag;  // Forbidden: "is_staff", "is_active" or "is_verified"
-};
+using AuditEntry = store::AuditEntry;
+
+// Refusals of these rules: Forbidden (not staff), ForbiddenFlag (a non-staff caller changing a flag;
+// Refusal::subject names it), NotFound (no such user, or another user's id asked by a non-staff
+// caller), InvalidPage, Invalid (the caller's mistakes, in Refusal::errors).
 
 // --- the list ------------------------------------------------------------------------------------
 // DRF's PageNumberPagination with page_size_query_param and max_page_size.
@@ -60,12 +55,12 @@ struct UserPage {
     std::int64_t number = 1;  // this page, from 1
     std::int64_t size = kDefaultPageSize;
     std::int64_t last = 1;    // the number of the last page
-    std::vector<store::User> users;  // this page's, by id
+    std::vector<User> users;  // this page's, by id
     bool has_next() const { return number < last; }
     bool has_previous() const { return number > 1; }
 };
 // Staff only (Forbidden otherwise), then InvalidPage for a bad page.
-std::expected<UserPage, StaffRefusal> list_users(Services& services, const store::User& actor, const UserQuery& query);
+std::expected<UserPage, Refusal> list_users(Services& services, const User& actor, const UserQuery& query);
 
 // --- creation ------------------------------------------------------------------------------------
 // DRF BooleanField's inputs: true/false, 1/0, yes/no, on/off, t/f, y/n in any case; nullopt otherwise.
@@ -81,35 +76,43 @@ struct StaffCreateInput {
 // Staff only. The register rules and messages (the password's under "password1"/"password2", as from
 // check_signup) plus "Must be a valid boolean." for a bad flag; no registration throttle. The
 // verification mail goes out unless the user is created verified.
-std::expected<store::User, StaffRefusal> create_user_as_staff(Services& services, const store::User& actor,
+std::expected<User, Refusal> create_user_as_staff(Services& services, const User& actor,
                                                               const StaffCreateInput& input, std::string_view ip = {});
+
+// Saves a checked new user with its "create" audit row in one transaction, then mails the verification
+// unless the user is verified. Invalid when its email, name or phone was taken since the check.
+std::expected<User, Refusal> save_created_user(Services& services, const Actor& actor, User user);
 
 // --- one user ------------------------------------------------------------------------------------
 // The user with this id, when the actor may see it (staff, or itself); NotFound otherwise.
-std::expected<store::User, StaffRefusal> find_user_as(Services& services, const store::User& actor, std::int64_t id);
+std::expected<User, Refusal> find_user_as(Services& services, const User& actor, std::int64_t id);
 
 struct UserChanges {
     ProfileInput profile;  // absent fields unchanged, empty ones cleared (as PATCH /api/me/)
     FlagInput flags;
 };
 // Permission first: NotFound as find_user_as; a non-staff caller sending a flag with a value other
-// than the current one is Forbidden (naming the flag; the same value is accepted and changes nothing).
+// than the current one is ForbiddenFlag (naming the flag; the same value is accepted and changes nothing).
 // Then every field error at once. The profile and the flags are written in one transaction; a user
 // made inactive loses every login (sessions, JWT families, API tokens) at once. Each flag that changes
 // is audited in that transaction ("activate", "deactivate", "mark_verified", "mark_unverified",
 // "make_staff", "remove_staff"); a refused or failed change records nothing.
-std::expected<store::User, StaffRefusal> update_user_as(Services& services, const store::User& actor, std::int64_t id,
+std::expected<User, Refusal> update_user_as(Services& services, const User& actor, std::int64_t id,
                                                         const UserChanges& changes, std::string_view ip = {});
+
+// Writes a target's checked changes (profile and flags) in one transaction with an audit row per flag
+// that changed; a user made inactive loses every login at once. The staff's and the operator's path.
+std::expected<User, Refusal> save_user_changes(Services& services, const Actor& actor, const User& target, User changed);
 
 // Ends every login of the user, then deletes it. Deleting oneself (staff or not) needs one's password,
 // exactly as DELETE /api/me/ does ("password": required / not correct); staff delete others without,
 // and that deletion is audited ("delete", with the email) in the transaction that removes the user.
-std::expected<void, StaffRefusal> delete_user_as(Services& services, const store::User& actor, std::int64_t id,
+std::expected<void, Refusal> delete_user_as(Services& services, const User& actor, std::int64_t id,
                                                  std::optional<std::string_view> password, std::string_view ip = {});
 
 // --- the audit trail -----------------------------------------------------------------------------
 // Staff only (Forbidden otherwise): the newest `limit` audit rows, newest first.
-std::expected<std::vector<store::AuditEntry>, StaffRefusal> recent_audit(Services& services, const store::User& actor,
+std::expected<std::vector<AuditEntry>, Refusal> recent_audit(Services& services, const User& actor,
                                                                          int limit);
 
 }  // namespace gatehouse::accounts

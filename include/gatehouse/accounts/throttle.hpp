@@ -14,6 +14,7 @@
 //
 // enabled=false (GATEHOUSE_THROTTLE=0): every call allows and touches no memcached.
 // memcached down: core::Unavailable propagates (the request answers 503).
+#include "gatehouse/accounts/limits.hpp"
 #include "gatehouse/core/clock.hpp"
 #include "gatehouse/store/cache.hpp"
 
@@ -37,6 +38,17 @@ public:
     ThrottleDecision peek(std::string_view scope, std::string_view subject, int limit, int window_seconds);
     // Forgets the attempts counted (e.g. failed logins after a good one).
     void reset(std::string_view scope, std::string_view subject, int window_seconds);
+
+    // The same, for one of the service's Limits.
+    ThrottleDecision hit(std::string_view scope, std::string_view subject, Limit limit) {
+        return hit(scope, subject, limit.count, limit.window_seconds);
+    }
+    ThrottleDecision peek(std::string_view scope, std::string_view subject, Limit limit) {
+        return peek(scope, subject, limit.count, limit.window_seconds);
+    }
+    void reset(std::string_view scope, std::string_view subject, Limit limit) {
+        reset(scope, subject, limit.window_seconds);
+    }
 
 private:
     store::Cache& cache_;

@@ -1,10 +1,13 @@
 #pragma once
-// The account rules: signup, authentication, email verification, password change and reset,
-// profile. Each returns a value (an outcome or field errors); web maps it to a page or JSON.
+// The account rules: signup, email verification, password change and reset, profile (logging in is
+// login.hpp's). Each returns its result or why not (a Refusal, or field errors); web maps that to a
+// page or JSON through its answers table.
+#include "gatehouse/accounts/audit.hpp"
+#include "gatehouse/accounts/outcome.hpp"
 #include "gatehouse/accounts/services.hpp"
 #include "gatehouse/accounts/signed_token.hpp"
 #include "gatehouse/accounts/throttle.hpp"
-#include "gatehouse/store/users.hpp"
+#include "gatehouse/accounts/user.hpp"
 
 #include <expected>
 #include <optional>
@@ -17,72 +20,61 @@ struct SignupInput {
     std::string email, name, password1, password2;
     std::string first_name, last_name, phone, date_of_birth, gender;
 };
-struct Refused {
-    FieldErrors errors;      // the user's mistakes
-    int retry_after = 0;     // > 0: throttled instead
-};
-// Creates the (unverified) user and queues the verification mail, in one transaction.
-std::expected<store::User, Refused> sign_up(Services& services, const SignupInput& input, const ClientInfo& client);
+// Creates the (unverified) user and queues the verification mail. Refusals: Throttled, Invalid.
+std::expected<User, Refusal> sign_up(Services& services, const SignupInput& input, const ClientInfo& client);
 // The signup rules without the registration throttle: every field checked, all messages at once (the
 // password's under "password1" and "password2"); the new user, not saved yet, its password hashed.
-std::expected<store::User, FieldErrors> check_signup(Services& services, const SignupInput& input);
+std::expected<User, FieldErrors> check_signup(Services& services, const SignupInput& input);
 // Saves a checked new user and returns it with its id; field errors when its email, name or phone was
 // taken since the check.
-std::expected<store::User, FieldErrors> save_new_user(Services& services, store::User user);
+std::expected<User, FieldErrors> save_new_user(Services& services, User user);
 
-// --- authentication ----------------------------------------------------------------------------
-enum class LoginOutcome { Ok, BadCredentials, Unverified, Throttled };
-struct LoginResult {
-    LoginOutcome outcome = LoginOutcome::BadCredentials;
-    std::optional<store::User> user;  // Ok and Unverified
-    int retry_after = 0;              // Throttled
-};
-// Checks the password (the same hashing time whether the email exists or not), applies the
-// throttles, upgrades a weak hash, stamps last_login on success.
-LoginResult authenticate(Services& services, std::string_view email, std::string_view password, const ClientInfo& client);
+// The user with this email as the site finds it: trimmed, ignoring case in any script.
+std::optional<User> find_user_by_email(Services& services, std::string_view email);
 
 // --- verification ------------------------------------------------------------------------------
 // A new 6-digit code and link by mail (counts against the OTP send limit).
-ThrottleDecision send_verification(Services& services, const store::User& user);
-enum class VerifyOutcome { Verified, AlreadyVerified, Invalid, Expired };
-VerifyOutcome verify_with_code(Services& services, std::int64_t user_id, std::string_view code);
-VerifyOutcome verify_with_link(Services& services, std::string_view token);
+ThrottleDecision send_verification(Services& services, const User& user);
+// The verify page's "send me a new code" for this user. Refusals: Throttled; NotFound (no such user).
+std::expected<void, Refusal> resend_verification(Services& services, std::int64_t user_id);
+// The API's resend by email: a new code and link when an active, unverified user has this email;
+// nothing otherwise, and nothing when throttled (the answer never tells which).
+void resend_verification_to(Services& services, std::string_view email);
+// Refusals: AlreadyVerified; CodeInvalid, CodeExpired (with_code); LinkInvalid, LinkExpired (with_link).
+std::expected<void, Refusal> verify_with_code(Services& services, std::int64_t user_id, std::string_view code);
+std::expected<void, Refusal> verify_with_link(Services& services, std::string_view token);
 
 // --- passwords ---------------------------------------------------------------------------------
 // Ends every other login of the user (keep_login stays) and mails the user.
-std::expected<store::User, FieldErrors> change_password(Services& services, const store::User& user,
+std::expected<User, FieldErrors> change_password(Services& services, const User& user,
                                                         std::string_view old_password, std::string_view new_password1,
                                                         std::string_view new_password2,
                                                         std::optional<std::int64_t> keep_login);
+// The operator's password change (gatehouse changepassword): no old password, the same rules and
+// notice mail as change_password, every login ends, and an audit row ("set_password") names the actor.
+std::expected<User, FieldErrors> set_password(Services& services, const User& user, std::string_view new_password1,
+                                              std::string_view new_password2, const Actor& actor);
 // Mails a reset link (and code) when an active user has this email; the same answer either way.
-ThrottleDecision request_password_reset(Services& services, std::string_view email, const ClientInfo& client);
+// Refusal: Throttled (5 an hour per email and per address).
+std::expected<void, Refusal> request_password_reset(Services& services, std::string_view email, const ClientInfo& client);
 // The user a reset link belongs to, while it is valid (1 hour, single use, dead after any password change).
-std::optional<store::User> check_reset_link(Services& services, std::string_view token);
+std::optional<User> check_reset_link(Services& services, std::string_view token);
 // Sets the password from a valid link, marks the user verified, ends every login.
-std::expected<store::User, FieldErrors> reset_password(Services& services, std::string_view token,
+std::expected<User, FieldErrors> reset_password(Services& services, std::string_view token,
                                                        std::string_view new_password1, std::string_view new_password2);
-std::string reset_link_state(const store::User& user);
+std::string reset_link_state(const User& user);
 
 // --- profile -----------------------------------------------------------------------------------
 struct ProfileInput {
     std::optional<std::string> name, first_name, last_name, phone, date_of_birth, gender;  // absent: unchanged
 };
-std::expected<store::User, FieldErrors> update_profile(Services& services, const store::User& user,
+std::expected<User, FieldErrors> update_profile(Services& services, const User& user,
                                                        const ProfileInput& input);
 // The rules of update_profile alone: the user as these changes would leave it (a new phone unverified).
-std::expected<store::User, FieldErrors> check_profile(Services& services, const store::User& user,
+std::expected<User, FieldErrors> check_profile(Services& services, const User& user,
                                                       const ProfileInput& input);
 // Writes a checked profile, with the mail about a changed phone, in the caller's transaction; throws
 // store::ConstraintError when the name or phone was taken since the check.
-void save_profile(Services& services, const store::User& before, const store::User& changed);
-
-// Rate-limit scopes and numbers of API.md §5.
-struct Limits {
-    static constexpr int kFailedLogins = 5, kFailedLoginWindow = 15 * 60;
-    static constexpr int kLoginsPerIp = 30, kLoginIpWindow = 60;
-    static constexpr int kOtpSends = 5, kOtpSendWindow = 3600;
-    static constexpr int kResets = 5, kResetWindow = 3600;
-    static constexpr int kRegistrations = 20, kRegistrationWindow = 3600;
-};
+void save_profile(Services& services, const User& before, const User& changed);
 
 }  // namespace gatehouse::accounts

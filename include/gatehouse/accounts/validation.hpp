@@ -1,5 +1,5 @@
 #pragma once
-// Field rules of API.md §2 (email, name, names, phone, date of birth, gender), one message each.
+// Field rules (README: *Sign up*, *Profile*: email, name, names, phone, date of birth, gender), one message each.
 #include <optional>
 #include <string>
 #include <string_view>

@@ -1,7 +1,7 @@
 #pragma once
 // The mailer: a process of its own, forked by the master next to the workers. It delivers what the
 // outbox holds (store::OutboxStore) through the configured backends and retries what fails, so a
-// mail committed with its change is never lost (API.md). Delivery happens before mark_sent: at least once.
+// mail committed with its change is never lost (README: *Mail*). Delivery happens before mark_sent: at least once.
 //
 //   email "file": $VAR/mail/<unix seconds, 10 digits>-<outbox id, 12 digits>.eml, one RFC 5322 message
 //                 (multipart/alternative, text and HTML, UTF-8), written to a hidden temp file and renamed,

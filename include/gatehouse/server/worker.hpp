@@ -7,6 +7,8 @@
 #include "gatehouse/server/scoreboard.hpp"
 #include "gatehouse/core/templates.hpp"
 
+#include <signal.h>
+
 namespace gatehouse::server {
 
 struct WorkerSetup {
@@ -17,9 +19,11 @@ struct WorkerSetup {
     const accounts::PasswordPolicy& policy;
     Scoreboard& scoreboard;
     const core::Log& log;
+    sigset_t signal_mask;  // the master's mask before it blocked its signals to fork this worker
 };
 
-// Runs in the child after fork; never returns (exits 0 when drained or recycled).
+// Runs in the child after fork, which the master does with its signals blocked; never returns (exits 0
+// when drained or recycled).
 [[noreturn]] void worker_main(const WorkerSetup& setup);
 
 }  // namespace gatehouse::server

@@ -18,6 +18,7 @@ struct AuditEntry {
     std::string action, detail, ip;
     // The emails of the actor and the target while they still exist (nullopt once deleted).
     std::optional<std::string> actor_email, target_email;
+    std::string actor_label;  // the operator at the command line ("command line (root)"); "" for a user
 };
 
 class AuditStore {
@@ -26,7 +27,8 @@ public:
 
     // Called inside the caller's Transaction, so the row commits (or rolls back) with the change.
     std::int64_t record(std::int64_t at, std::optional<std::int64_t> actor_id, std::optional<std::int64_t> target_id,
-                        std::string_view action, std::string_view detail, std::string_view ip);
+                        std::string_view action, std::string_view detail, std::string_view ip,
+                        std::string_view actor_label = {});
 
     // The newest rows first, at most `limit`.
     std::vector<AuditEntry> recent(int limit);

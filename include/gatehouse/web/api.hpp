@@ -3,10 +3,11 @@
 // the user object, and Token/Bearer authentication (the API never reads the session cookie).
 #include "gatehouse/accounts/api_logins.hpp"
 #include "gatehouse/accounts/services.hpp"
+#include "gatehouse/accounts/user.hpp"
 #include "gatehouse/accounts/users.hpp"
 #include "gatehouse/http/request.hpp"
 #include "gatehouse/http/response.hpp"
-#include "gatehouse/store/users.hpp"
+#include "gatehouse/web/answers.hpp"
 #include "gatehouse/web/context.hpp"
 
 #include <expected>
@@ -34,11 +35,11 @@ accounts::ProfileInput api_profile_input(const http::Request& request);
 
 http::Response api_detail(int status, const std::string& detail, const std::string& code);
 http::Response api_validation(const accounts::FieldErrors& errors);  // 400
-http::Response api_throttled(int retry_after);                       // 429 with Retry-After
-nlohmann::json user_json(const store::User& user);
+nlohmann::json user_json(const accounts::User& user);
 accounts::ClientInfo api_client(const http::Request& request);
 
-// Bearer (JWT access) or Token; the 401 answer (with WWW-Authenticate) when neither is good.
+// Bearer (JWT access) or Token; the 401 answer (NotAuthenticated, AccessTokenInvalid, ApiTokenInvalid)
+// when neither is good.
 std::expected<accounts::ApiPrincipal, http::Response> api_authenticate(Context& ctx, const http::Request& request);
 
 }  // namespace gatehouse::web

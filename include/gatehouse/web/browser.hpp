@@ -2,7 +2,9 @@
 // The browser's side of a page request: its session (cookie `sessionid`), its CSRF secret (cookie
 // `csrftoken`), and a one-time flash message (signed cookie `messages`). Pages only; the API reads
 // none of these.
+#include "gatehouse/accounts/login.hpp"
 #include "gatehouse/accounts/sessions.hpp"
+#include "gatehouse/accounts/user.hpp"
 #include "gatehouse/http/request.hpp"
 #include "gatehouse/http/response.hpp"
 #include "gatehouse/web/context.hpp"
@@ -22,7 +24,7 @@ struct Browser {
     std::string flash_text, flash_level;
     accounts::ClientInfo client;
 
-    const store::User* user() const { return session ? &session->user : nullptr; }
+    const accounts::User* user() const { return session ? &session->user : nullptr; }
 };
 
 Browser load_browser(Context& ctx, const http::Request& request);
@@ -41,10 +43,15 @@ http::Response redirect_with_flash(Context& ctx, const std::string& location, co
                                    const std::string& level = "success");
 void set_session_cookie(http::Response& response, const accounts::StartedSession& session);
 void clear_session_cookie(http::Response& response);
+// A browser login's answer: the new session's cookie and, as Django's login() rotates the CSRF
+// token, a new csrftoken cookie (a secret planted or read before the login is worth nothing after).
+void set_login_cookies(http::Response& response, const accounts::LoggedIn& in);
+// Logout: the session cookie and the csrftoken cookie both go.
+void clear_login_cookies(http::Response& response);
 // `next` when it is a path on this site, else the fallback.
 std::string safe_next(std::string_view next, const std::string& fallback);
 // Field errors into the dict: ERRORS_<FIELD> sections, and NON_FIELD_ERRORS.
 void show_field_errors(ctemplate::TemplateDictionary& dict, const accounts::FieldErrors& errors);
-std::string user_label(const store::User& user);
+std::string user_label(const accounts::User& user);
 
 }  // namespace gatehouse::web

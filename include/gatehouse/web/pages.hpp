@@ -1,13 +1,19 @@
 #pragma once
 // Small pieces shared by the page handlers.
+#include "gatehouse/accounts/outcome.hpp"
 #include "gatehouse/web/browser.hpp"
 
 namespace gatehouse::web {
 
 // 302 to the login page with ?next=<this path>.
 http::Response redirect_to_login(const http::Request& request);
-// 429 page with Retry-After.
-http::Response throttled_page(Context& ctx, Browser& browser, int retry_after);
+// A refusal that is a page of its own (a rate limit, a forbidden action…): the answers table's page
+// status and message, with Retry-After when the refusal has one.
+http::Response refusal_page(Context& ctx, Browser& browser, const accounts::Refusal& refusal);
+// A refusal of a form: the page of its own when the answers table gives it no field (a rate limit…);
+// otherwise nullopt, with its messages put next to their fields in `dict` for the form to come back.
+std::optional<http::Response> show_refusal(Context& ctx, Browser& browser, ctemplate::TemplateDictionary& dict,
+                                           const accounts::Refusal& refusal);
 // The signed cookie that remembers a just-signed-up (or unverified, just-logged-in) user for the
 // verify page, for an hour.
 void remember_pending_user(Context& ctx, http::Response& response, std::int64_t user_id);

@@ -1,4 +1,4 @@
-#include "gatehouse/accounts/devices.hpp"
+#include "gatehouse/accounts/logins.hpp"
 
 #include "gatehouse/store/database.hpp"
 
@@ -26,17 +26,24 @@ std::int64_t open_login(Services& s, const NewLogin& login, const SessionFacts& 
     return logins.insert(row);
 }
 
-void revoke_login(Services& s, const store::Login& login) {
+void revoke_login(Services& s, const Login& login) {
     store::LoginStore(s.db).revoke(login.id, s.now());
     if (login.kind == "session") s.cache.remove(session_cache_key(login.key_hash));
 }
 
 void revoke_all_logins(Services& s, std::int64_t user_id, std::optional<std::int64_t> keep) {
-    for (const auto& login : live_logins(s, user_id))
-        if (!keep || login.id != *keep) revoke_login(s, login);
+    std::vector<Login> ending;
+    for (auto& login : live_logins(s, user_id))
+        if (!keep || login.id != *keep) ending.push_back(std::move(login));
+    // Every row first: a token or JWT family is dead even should memcached fail below, and a session
+    // whose record memcached still holds can no longer be rebuilt from its row.
+    store::LoginStore logins(s.db);
+    for (const auto& login : ending) logins.revoke(login.id, s.now());
+    for (const auto& login : ending)
+        if (login.kind == "session") s.cache.remove(session_cache_key(login.key_hash));
 }
 
-std::vector<store::Login> live_logins(Services& s, std::int64_t user_id) {
+std::vector<Login> live_logins(Services& s, std::int64_t user_id) {
     return store::LoginStore(s.db).live_for_user(user_id, s.now());
 }
 

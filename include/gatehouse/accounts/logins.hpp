@@ -1,6 +1,7 @@
 #pragma once
-// Logins as devices: every browser session, JWT refresh family and API token is one row, so the
-// user can see and revoke them, and GATEHOUSE_MAX_DEVICES can be enforced.
+// Logins (the devices a user sees): every browser session, JWT refresh family and API token is one
+// row, so the user can see and revoke them, GATEHOUSE_MAX_DEVICES can be enforced, and whatever ends
+// logins (logout, a password change, deactivation, the devices page) ends them here.
 #include "gatehouse/accounts/services.hpp"
 #include "gatehouse/store/logins.hpp"
 
@@ -9,6 +10,8 @@
 #include <vector>
 
 namespace gatehouse::accounts {
+
+using Login = store::Login;
 
 struct NewLogin {
     std::int64_t user_id = 0;
@@ -27,10 +30,11 @@ struct SessionFacts {
 // Records the login; when the user would have more than GATEHOUSE_MAX_DEVICES, the oldest go.
 std::int64_t open_login(Services& services, const NewLogin& login, const SessionFacts& session = {});
 // Ends one login: the row is marked revoked and a session's record leaves memcached.
-void revoke_login(Services& services, const store::Login& login);
-// Ends every live login of the user but `keep` (when given).
+void revoke_login(Services& services, const Login& login);
+// Ends every live login of the user but `keep` (when given): what a password change, a reset, a
+// deactivation, "log out everywhere" and the devices page's "log out all others" call.
 void revoke_all_logins(Services& services, std::int64_t user_id, std::optional<std::int64_t> keep = std::nullopt);
-std::vector<store::Login> live_logins(Services& services, std::int64_t user_id);
+std::vector<Login> live_logins(Services& services, std::int64_t user_id);
 
 // "Firefox on Linux", "Chrome on Android", "curl" … from a User-Agent header.
 std::string describe_device(std::string_view user_agent);

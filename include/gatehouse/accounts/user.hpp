@@ -1,0 +1,11 @@
+#pragma once
+// The user as the account rules and every layer above them see it. Today it is the users row itself;
+// web, server and the command line name it only as accounts::User, so a change of storage stays in
+// store and accounts.
+#include "gatehouse/store/users.hpp"
+
+namespace gatehouse::accounts {
+
+using User = store::User;
+
+}  // namespace gatehouse::accounts

@@ -1,0 +1,35 @@
+#include "gatehouse/accounts/outcome.hpp"
+
+namespace gatehouse::accounts {
+
+std::string_view outcome_name(Outcome outcome) {
+    switch (outcome) {
+        case Outcome::Invalid: return "Invalid";
+        case Outcome::Throttled: return "Throttled";
+        case Outcome::BadCredentials: return "BadCredentials";
+        case Outcome::Unverified: return "Unverified";
+        case Outcome::NotAuthenticated: return "NotAuthenticated";
+        case Outcome::AccessTokenInvalid: return "AccessTokenInvalid";
+        case Outcome::ApiTokenInvalid: return "ApiTokenInvalid";
+        case Outcome::RefreshInvalid: return "RefreshInvalid";
+        case Outcome::RefreshReused: return "RefreshReused";
+        case Outcome::LinkInvalid: return "LinkInvalid";
+        case Outcome::LinkExpired: return "LinkExpired";
+        case Outcome::AlreadyVerified: return "AlreadyVerified";
+        case Outcome::CodeInvalid: return "CodeInvalid";
+        case Outcome::CodeExpired: return "CodeExpired";
+        case Outcome::ResetTokenInvalid: return "ResetTokenInvalid";
+        case Outcome::ResetCodeNotChecked: return "ResetCodeNotChecked";
+        case Outcome::NoEmail: return "NoEmail";
+        case Outcome::NoPhone: return "NoPhone";
+        case Outcome::BadPhoneNumber: return "BadPhoneNumber";
+        case Outcome::PhoneCodeLimit: return "PhoneCodeLimit";
+        case Outcome::Forbidden: return "Forbidden";
+        case Outcome::ForbiddenFlag: return "ForbiddenFlag";
+        case Outcome::NotFound: return "NotFound";
+        case Outcome::InvalidPage: return "InvalidPage";
+    }
+    return "Outcome?";
+}
+
+}  // namespace gatehouse::accounts

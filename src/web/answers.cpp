@@ -1,0 +1,102 @@
+#include "gatehouse/web/answers.hpp"
+
+#include <array>
+
+namespace gatehouse::web {
+namespace {
+
+using accounts::Outcome;
+constexpr const char* kBearer = "Bearer realm=\"api\"";
+
+struct Row {
+    Outcome outcome;
+    Answer answer;
+};
+
+// clang-format off
+constexpr std::array<Row, accounts::kOutcomeCount> kAnswers = {{
+    //  outcome                     status code                   API detail                                                       api_field  WWW-Authenticate  page status, field, message
+    {Outcome::Invalid,             {400, "invalid",             "Invalid input.",                                                 nullptr, nullptr, 200, "non_field_errors", "Please correct the errors below."}},
+    {Outcome::Throttled,           {429, "throttled",           "Request was throttled. Expected available in {seconds} seconds.", nullptr, nullptr, 429, "", "Too many attempts. Please wait {seconds} seconds and try again."}},
+    {Outcome::BadCredentials,      {401, "no_active_account",   "No active account found with the given credentials",            nullptr, kBearer, 200, "non_field_errors", "Please enter a correct email and password. Note that both fields may be case-sensitive."}},
+    {Outcome::Unverified,          {403, "not_verified",        "Your email address is not verified.",                            nullptr, nullptr, 200, "", "Your email address is not verified yet. Enter the code we sent you, or ask for a new one."}},
+    {Outcome::NotAuthenticated,    {401, "not_authenticated",   "Authentication credentials were not provided.",                  nullptr, kBearer, 401, "", "Log in to see this page."}},
+    {Outcome::AccessTokenInvalid,  {401, "token_not_valid",     "Given token not valid for any token type",                       nullptr, kBearer, 401, "", "Your login has ended. Log in again."}},
+    {Outcome::ApiTokenInvalid,     {401, "token_not_valid",     "Invalid token.",                                                 nullptr, "Token", 401, "", "Your login has ended. Log in again."}},
+    {Outcome::RefreshInvalid,      {401, "token_not_valid",     "Token is invalid or expired",                                    nullptr, kBearer, 401, "", "Your login has ended. Log in again."}},
+    {Outcome::RefreshReused,       {401, "token_not_valid",     "Token is invalid or expired",                                    nullptr, kBearer, 401, "", "Your login has ended. Log in again."}},
+    {Outcome::LinkInvalid,         {400, "token_invalid",       "This link is not valid.",                                        nullptr, nullptr, 400, "", "This verification link is not valid."}},
+    {Outcome::LinkExpired,         {400, "token_expired",       "This link has expired.",                                         nullptr, nullptr, 400, "", "This verification link has expired. Log in to ask for a new code."}},
+    {Outcome::AlreadyVerified,     {400, "already_verified",    "This email address is already verified.",                        nullptr, nullptr, 200, "", "This email address was already verified. You can log in."}},
+    {Outcome::CodeInvalid,         {400, "otp_invalid",         "The code is not valid.",                                         nullptr, nullptr, 200, "code", "The code is not valid."}},
+    {Outcome::CodeExpired,         {400, "otp_expired",         "The code has expired, was used, or was tried too many times.",   nullptr, nullptr, 200, "code", "The code has expired or was tried too many times. Ask for a new one."}},
+    {Outcome::ResetTokenInvalid,   {400, "token_invalid",       "The reset token is not valid.",                                  nullptr, nullptr, 200, "", "The password reset link was invalid, possibly because it has already been used."}},
+    {Outcome::ResetCodeNotChecked, {400, "otp_required",        "Check the code first (password/reset/check-otp/).",              nullptr, nullptr, 400, "", "Check the code first."}},
+    {Outcome::NoEmail,             {400, "invalid",             "This account has no email address.",                             "channel", nullptr, 200, "channel", "This account has no email address."}},
+    {Outcome::NoPhone,             {400, "invalid",             "This account has no phone number.",                              "channel", nullptr, 200, "channel", "This account has no phone number."}},
+    {Outcome::BadPhoneNumber,      {400, "invalid",             "Enter a valid phone number in international format, e.g. +14155552671.", "phone", nullptr, 200, "phone", "Enter a valid phone number in international format, e.g. +14155552671."}},
+    {Outcome::PhoneCodeLimit,      {406, "otp_limit",           "Too many codes were requested for this number. Try again later.", nullptr, nullptr, 429, "", "Too many codes were requested for this number. Try again later."}},
+    {Outcome::Forbidden,           {403, "permission_denied",   "You do not have permission to perform this action.",             nullptr, nullptr, 403, "", "You do not have permission to do that."}},
+    {Outcome::ForbiddenFlag,       {403, "permission_denied",   "You do not have permission to change {subject}.",                nullptr, nullptr, 403, "", "You do not have permission to change {subject}."}},
+    {Outcome::NotFound,            {404, "not_found",           "Not found.",                                                     nullptr, nullptr, 404, "", "That user no longer exists."}},
+    {Outcome::InvalidPage,         {404, "not_found",           "Invalid page.",                                                  nullptr, nullptr, 404, "", "Invalid page."}},
+}};
+// clang-format on
+
+constexpr bool rows_in_enum_order() {
+    for (std::size_t i = 0; i < kAnswers.size(); ++i)
+        if (static_cast<std::size_t>(kAnswers[i].outcome) != i) return false;
+    return true;
+}
+static_assert(rows_in_enum_order(), "one row per accounts::Outcome, in the enum's order");
+
+std::string fill(std::string text, const accounts::Refusal& refusal) {
+    auto replace = [&text](std::string_view blank, const std::string& value) {
+        for (auto at = text.find(blank); at != std::string::npos; at = text.find(blank, at + value.size()))
+            text.replace(at, blank.size(), value);
+    };
+    replace("{subject}", refusal.subject);
+    replace("{seconds}", std::to_string(std::max(refusal.retry_after, 1)));
+    return text;
+}
+
+}  // namespace
+
+const Answer& answer_for(accounts::Outcome outcome) { return kAnswers.at(static_cast<std::size_t>(outcome)).answer; }
+
+http::Response api_answer(const accounts::Refusal& refusal) {
+    const Answer& row = answer_for(refusal.outcome);
+    http::Response response;
+    if (refusal.outcome == Outcome::Invalid || row.api_field) {
+        nlohmann::json body = nlohmann::json::object();
+        for (const auto& [field, messages] : refusal.errors) body[field] = messages;
+        if (row.api_field) body[row.api_field] = {fill(row.detail, refusal)};
+        response = http::Response::json(row.status, body);
+    } else {
+        response = http::Response::json(row.status, {{"detail", fill(row.detail, refusal)}, {"code", row.code}});
+    }
+    if (row.www_authenticate) response.set_header("WWW-Authenticate", row.www_authenticate);
+    if (refusal.retry_after > 0) response.set_header("Retry-After", std::to_string(refusal.retry_after));
+    return response;
+}
+
+http::Response api_answer(accounts::Outcome outcome) { return api_answer(accounts::refuse(outcome)); }
+
+std::string page_message(const accounts::Refusal& refusal) {
+    if (refusal.outcome == Outcome::Invalid && !refusal.errors.empty()) {
+        std::string text;
+        for (const auto& [field, messages] : refusal.errors)
+            for (const auto& message : messages) text += (text.empty() ? "" : " ") + message;
+        return text;
+    }
+    return fill(answer_for(refusal.outcome).page_message, refusal);
+}
+
+accounts::FieldErrors page_errors(const accounts::Refusal& refusal) {
+    if (refusal.outcome == Outcome::Invalid && !refusal.errors.empty()) return refusal.errors;
+    const Answer& row = answer_for(refusal.outcome);
+    const std::string field = *row.page_field ? row.page_field : "non_field_errors";
+    return {{field, {page_message(refusal)}}};
+}
+
+}  // namespace gatehouse::web
