@@ -33,11 +33,9 @@ if [ "$(id -u)" = 0 ]; then
 fi
 
 if [ "${GATEHOUSE_THROTTLE:-1}" = 1 ]; then
-    auth_rate="10r/s"
-    limit_req="limit_req zone=gatehouse_auth burst=20 nodelay;"
+    limit_req="limit_req zone=gatehouse_flood burst=60 nodelay;"
 else
-    auth_rate="1000r/s"
-    limit_req="# GATEHOUSE_THROTTLE=0: no limit_req"
+    limit_req="# GATEHOUSE_THROTTLE=0: no flood guard"
 fi
 
 sed -e "s|@USER_LINE@|$user_line|g" \
@@ -49,6 +47,5 @@ sed -e "s|@USER_LINE@|$user_line|g" \
     -e "s|@HTTP_PORT@|$GATEHOUSE_HTTP_PORT|g" \
     -e "s|@CERT@|$cert|g" \
     -e "s|@KEY@|$key|g" \
-    -e "s|@AUTH_RATE@|$auth_rate|g" \
     -e "s|@LIMIT_REQ@|$limit_req|g" \
     "$home/nginx/nginx.conf.in" > "$var/nginx/nginx.conf"

@@ -1,7 +1,16 @@
 #!/usr/bin/env bash
-# The whole stack in the foreground: memcached (unless GATEHOUSE_MEMCACHED names servers), the
-# gatehouse master with its workers, and nginx. SIGINT/SIGTERM stops them in order: nginx finishes
-# its requests, the master drains its workers, then memcached goes. `make run` runs this.
+# The whole stack in the foreground, supervised: memcached (unless GATEHOUSE_MEMCACHED names servers),
+# the gatehouse master with its workers, and nginx. `make run` runs this.
+#
+# A server that dies is started again at once (logged with how it ended) while the others keep
+# running: while memcached is away the workers answer 503 with Retry-After, and they reconnect by
+# themselves. A server that dies a sixth time within 30 seconds of its fifth restart is a crash loop:
+# the stack stops with a message and exit status 1, as systemd's start limit does.
+#
+# SIGINT/SIGTERM (once or many times, during start-up too) stop everything in order: nginx finishes
+# its requests, the master drains its workers, then memcached goes; nothing is left behind. The
+# traps only note the signal: the stopping is done once, by the main flow, so a second signal cannot
+# cut the first stop short.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 home=$(cd "$here/.." && pwd)
@@ -15,71 +24,138 @@ var=$GATEHOUSE_VAR
 "$bin" migrate >/dev/null        # makes the var layout, the secrets and the schema
 "$here/render.sh"
 
-memcached_pid="" master_pid="" nginx_pid=""
-stopping=0
+readonly restart_limit=5 restart_window=30
+servers=(nginx master)                                   # in the order they stop
+[ -z "${GATEHOUSE_MEMCACHED:-}" ] && servers+=(memcached)
+declare -A pid=() restarts=()
+stop_requested=0 stopped=0
+trap 'stop_requested=1' INT TERM
 
-wait_for() {  # wait_for <seconds> <test…>
+say() { echo "gatehouse: $*" >&2; }
+
+wait_for() {  # wait_for <seconds> <test…>: 0 when the test passed, 1 on timeout, 2 when asked to stop
     local deadline=$((SECONDS + $1)); shift
     until "$@"; do
+        [ $stop_requested = 1 ] && return 2
         [ $SECONDS -ge $deadline ] && return 1
-        sleep 0.05
+        sleep 0.05 || true
     done
 }
 alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
-stop() {  # stop <pid> <signal> <seconds>
-    local pid=$1
-    alive "$pid" || return 0
-    kill "-$2" "$pid" 2>/dev/null || true
-    wait_for "$3" bash -c "! kill -0 $pid 2>/dev/null" || kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-shutdown() {
-    [ $stopping = 1 ] && return
-    stopping=1
-    echo "gatehouse: stopping" >&2
-    stop "$nginx_pid" QUIT 30
-    stop "$master_pid" TERM 60
-    stop "$memcached_pid" TERM 10
-    rm -f "$var/run/gatehouse.pid" "$var/run/memcached.pid"
-    echo "gatehouse: stopped" >&2
-}
-trap 'shutdown; exit 0' INT TERM
-trap 'shutdown' EXIT
+gone() { ! kill -0 "$1" 2>/dev/null; }
 
-# Each server gets a session of its own, so a Ctrl-C at the terminal reaches only this script,
-# which then stops them in order.
-if [ -z "${GATEHOUSE_MEMCACHED:-}" ]; then
-    sock=$GATEHOUSE_MEMCACHED_SERVERS
+# Each server runs in a session of its own (setsid), so a Ctrl-C at the terminal reaches only this
+# script, and whatever a server leaves behind when it dies (the workers of a killed master, the
+# workers of a killed nginx) can be found by its session and ended.
+end_session() {  # end_session <session id> <signal>
+    pkill "-$2" -s "$1" 2>/dev/null || true
+}
+# A process of the session still runs (a zombie does not count: it holds no port, and reaping the
+# orphans is init's, which may take its time).
+session_runs() { ps -o stat= -s "$1" 2>/dev/null | grep -q '^[^Z]'; }
+
+start_memcached() {
+    local sock=$GATEHOUSE_MEMCACHED_SERVERS as_user=()
     rm -f "$sock"
-    as_user=()
     [ "$(id -u)" = 0 ] && as_user=(-u root)
     setsid memcached -s "$sock" -a 0700 -m 64 -c 1024 "${as_user[@]}" &
-    memcached_pid=$!
-    echo "$memcached_pid" > "$var/run/memcached.pid"
-    wait_for 10 test -S "$sock" || { echo "gatehouse: memcached did not start" >&2; exit 1; }
-fi
+    pid[memcached]=$!
+    echo "${pid[memcached]}" > "$var/run/memcached.pid"
+}
+ready_memcached() { test -S "$GATEHOUSE_MEMCACHED_SERVERS"; }
 
-setsid "$bin" serve &
-master_pid=$!
-echo "$master_pid" > "$var/run/gatehouse.pid"
-wait_for 10 test -S "$GATEHOUSE_SOCKET" || { echo "gatehouse: the master did not start" >&2; exit 1; }
+start_master() {
+    rm -f "$GATEHOUSE_SOCKET"
+    setsid "$bin" serve &
+    pid[master]=$!
+    echo "${pid[master]}" > "$var/run/gatehouse.pid"
+}
+ready_master() { test -S "$GATEHOUSE_SOCKET"; }
 
-setsid nginx -c "$var/nginx/nginx.conf" -p "$var/nginx" &
-nginx_pid=$!
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$GATEHOUSE_HTTPS_PORT") 2>/dev/null; }
-wait_for 10 port_open || { echo "gatehouse: nginx did not start (see $var/log/nginx-error.log)" >&2; exit 1; }
+start_nginx() {
+    setsid nginx -c "$var/nginx/nginx.conf" -p "$var/nginx" &
+    pid[nginx]=$!
+}
+ready_nginx() { (exec 3<>"/dev/tcp/127.0.0.1/$GATEHOUSE_HTTPS_PORT") 2>/dev/null; }
 
-echo "gatehouse: ready at https://localhost:$GATEHOUSE_HTTPS_PORT/ (Ctrl-C stops)" >&2
+start() {  # start <server>: 0 once it answers, 1 when it does not within 10 s, 2 when asked to stop
+    "start_$1"
+    local rc=0
+    wait_for 10 "ready_$1" || rc=$?
+    [ $rc = 1 ] && say "$1 did not start (see $var/log/ and the lines above)"
+    return $rc
+}
 
-# When one of them dies on its own, the rest are stopped too.
-while true; do
-    wait -n $memcached_pid $master_pid $nginx_pid || true
-    [ $stopping = 1 ] && break
-    for pid in $memcached_pid $master_pid $nginx_pid; do
-        if ! alive "$pid"; then
-            echo "gatehouse: process $pid exited; stopping the rest" >&2
-            shutdown
-            exit 1
-        fi
-    done
+stop_server() {  # stop_server <server> <signal> <seconds>
+    local p=${pid[$1]:-}
+    [ -n "$p" ] || return 0
+    if alive "$p"; then
+        kill "-$2" "$p" 2>/dev/null || true
+        local deadline=$((SECONDS + $3))
+        until gone "$p" || [ $SECONDS -ge $deadline ]; do sleep 0.05 || true; done
+        alive "$p" && kill -KILL "$p" 2>/dev/null || true
+    fi
+    wait "$p" 2>/dev/null || true
+    end_session "$p" KILL  # anything of its session still there
+}
+
+shutdown() {
+    [ $stopped = 1 ] && return
+    stopped=1
+    say "stopping"
+    stop_server nginx QUIT 30
+    stop_server master TERM $((GATEHOUSE_DRAIN_TIMEOUT + 5))
+    stop_server memcached TERM 10
+    rm -f "$var/run/gatehouse.pid" "$var/run/memcached.pid"
+    say "stopped"
+}
+trap 'shutdown' EXIT
+
+how_it_ended() {  # how_it_ended <wait status>
+    if [ "$1" -gt 128 ]; then echo "killed by SIG$(kill -l $(($1 - 128)) 2>/dev/null || echo $(($1 - 128)))"
+    else echo "exited with status $1"; fi
+}
+
+# A dead server: started again, unless it is in a crash loop.
+restart() {  # restart <server> <wait status>
+    local name=$1 now=$SECONDS recent=() t
+    for t in ${restarts[$name]:-}; do [ $((now - t)) -lt $restart_window ] && recent+=("$t"); done
+    if [ ${#recent[@]} -ge $restart_limit ]; then
+        say "$name (pid ${pid[$name]}) $(how_it_ended "$2") after $restart_limit restarts in ${restart_window}s: giving up"
+        exit 1
+    fi
+    restarts[$name]="${recent[*]} $now"
+    say "$name (pid ${pid[$name]}) $(how_it_ended "$2"); restarting it"
+    # What it left: a killed master's workers drain and go; a killed nginx's workers still hold the ports.
+    case $name in
+        master) end_session "${pid[$name]}" TERM ;;
+        nginx) end_session "${pid[$name]}" KILL; wait_for 5 eval "! session_runs ${pid[$name]}" || true ;;
+    esac
+    local rc=0
+    start "$name" || rc=$?
+    [ $rc = 1 ] && exit 1
+    return 0
+}
+
+for name in memcached master nginx; do
+    [[ " ${servers[*]} " == *" $name "* ]] || continue
+    rc=0
+    start "$name" || rc=$?
+    [ $rc = 2 ] && exit 0   # asked to stop while starting: the EXIT trap stops what started
+    [ $rc = 1 ] && exit 1
 done
+say "ready at https://localhost:$GATEHOUSE_HTTPS_PORT/ (Ctrl-C stops)"
+
+# Supervision: a look at every server five times a second. (Not `wait -n`: it waits for the next
+# child to end, and misses one that ended while this script was busy starting another.)
+while [ $stop_requested = 0 ]; do
+    for name in "${servers[@]}"; do
+        alive "${pid[$name]}" && continue
+        status=0
+        wait "${pid[$name]}" 2>/dev/null || status=$?
+        restart "$name" "$status"
+        [ $stop_requested = 1 ] && break
+    done
+    sleep 0.2 || true  # a Ctrl-C reaches sleep too
+done
+exit 0

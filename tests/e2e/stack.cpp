@@ -228,7 +228,7 @@ Stack::Stack(StackOptions options) : options_(std::move(options)) {
         std::tie(https_port_, http_port_) = pick_two_ports();
         if (options_.own_memcached) start_memcached();
         launch_stack();
-        wait_healthy();
+        if (options_.wait_healthy) wait_healthy();
     } catch (...) {
         cleanup();
         throw;
@@ -476,6 +476,29 @@ int run_gatehouse(const Stack& stack, const std::string& args, const std::string
     std::fwrite(input.data(), 1, input.size(), pipe);
     const int status = ::pclose(pipe);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+pid_t session_of(pid_t pid) {
+    if (!process_running(pid)) return 0;
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    const std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto paren = stat.rfind(')');
+    if (paren == std::string::npos) return 0;
+    std::istringstream rest(stat.substr(paren + 2));
+    char state = 0;
+    long ppid = 0, group = 0, session = 0;
+    return rest >> state >> ppid >> group >> session ? static_cast<pid_t>(session) : 0;
+}
+
+std::vector<pid_t> session_members(pid_t session) {
+    std::vector<pid_t> out;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        const std::string name = entry.path().filename().string();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        const pid_t pid = static_cast<pid_t>(std::stol(name));
+        if (pid != session && session_of(pid) == session) out.push_back(pid);
+    }
+    return out;
 }
 
 }  // namespace gatehouse::e2e

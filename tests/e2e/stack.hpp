@@ -32,6 +32,7 @@ struct StackOptions {
     // More environment for stack.sh, e.g. {"GATEHOUSE_EXPOSE_OTP", "1"}; overrides the above.
     std::vector<std::pair<std::string, std::string>> env;
     std::chrono::seconds start_timeout{20};
+    bool wait_healthy = true;   // false: the constructor returns once stack.sh is started
 };
 
 class Stack {
@@ -98,6 +99,11 @@ void stop_shared_stack();  // the global fixture in main.cpp calls this at the e
 bool process_running(pid_t pid);
 // Every live process whose ancestor chain reaches pid (from /proc), pid excluded.
 std::vector<pid_t> descendants(pid_t pid);
+// The session a live process belongs to; 0 when it is gone or a zombie.
+pid_t session_of(pid_t pid);
+// Every live process of a session, its leader excluded (stack.sh starts each server with setsid;
+// a master's workers and mailer stay in its session even once an exited master left them to init).
+std::vector<pid_t> session_members(pid_t session);
 // Calls done() every interval until it returns true (→ true) or timeout passes (→ false).
 bool wait_until(std::chrono::milliseconds timeout, const std::function<bool()>& done,
                 std::chrono::milliseconds interval = std::chrono::milliseconds(50));

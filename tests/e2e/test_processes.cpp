@@ -90,32 +90,6 @@ std::vector<pid_t> children_of(pid_t pid) {
     return out;
 }
 
-// The session a live process belongs to; 0 when it is gone or a zombie.
-pid_t session_of(pid_t pid) {
-    if (!process_running(pid)) return 0;
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    const std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const auto paren = stat.rfind(')');
-    if (paren == std::string::npos) return 0;
-    std::istringstream rest(stat.substr(paren + 2));
-    char state = 0;
-    long ppid = 0, group = 0, session = 0;
-    return rest >> state >> ppid >> group >> session ? static_cast<pid_t>(session) : 0;
-}
-
-// Every live process of a session, its leader excluded: stack.sh starts the master with setsid and
-// its workers and mailer stay in that session, even once an exited master has left them to init.
-std::vector<pid_t> session_members(pid_t session) {
-    std::vector<pid_t> out;
-    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-        const std::string name = entry.path().filename().string();
-        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-        const pid_t pid = static_cast<pid_t>(std::stol(name));
-        if (pid != session && session_of(pid) == session) out.push_back(pid);
-    }
-    return out;
-}
-
 std::string join(const std::vector<std::string>& lines) {
     std::string out;
     for (const auto& line : lines) out += "\n  " + line;
