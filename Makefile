@@ -6,16 +6,26 @@ MAKEFLAGS += -j$(shell nproc)
 BUILD    ?= build
 CXX      ?= g++
 CXXFLAGS ?= -O2 -g
+# `make test SANITIZE=1`: everything built again with AddressSanitizer and UndefinedBehaviorSanitizer
+# in build-asan/ (any error aborts the process that made it), then the same suites.
+ifeq ($(SANITIZE),1)
+BUILD     = build-asan
+CXXFLAGS  = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+# The servers' own exits (_exit in workers, the master's at stop) are not leak checks; halt on the
+# first error, and let children of the test processes report to the log they write.
+export ASAN_OPTIONS ?= detect_leaks=0:abort_on_error=1:halt_on_error=1
+export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
+endif
 # GMime (MIME mail for the mailer) via pkg-config; deferred (=) so `make deps` can install it first.
 GMIME_CFLAGS = $(shell pkg-config --cflags gmime-3.0)
 GMIME_LIBS   = $(shell pkg-config --libs gmime-3.0)
 CXXFLAGS += -std=c++2b -Wall -Wextra -Werror -Iinclude -MMD -MP -DBOOST_TEST_DYN_LINK $(GMIME_CFLAGS)
-LDLIBS    = -lcjose -lphonenumber -lfcgi -lcgicc -lctemplate -lmemcached -lsqlite3 -lsodium -lssl -lcrypto -lpthread -lcurl $(GMIME_LIBS)
+LDLIBS    = -lutf8proc -lcjose -lphonenumber -lfcgi -lcgicc -lctemplate -lmemcached -lsqlite3 -lsodium -lssl -lcrypto -lpthread -lcurl $(GMIME_LIBS)
 
 # Debian packages the build, the stack and the tests need (`make deps` installs the missing ones as root).
 PACKAGES := g++ make pkg-config openssl ca-certificates procps \
             libfcgi-dev libcgicc-dev libssl-dev libsodium-dev libcjose-dev libphonenumber-dev \
-            libsqlite3-dev sqlite3 libmemcached-dev libctemplate-dev nlohmann-json3-dev \
+            libsqlite3-dev sqlite3 libmemcached-dev libutf8proc-dev libctemplate-dev nlohmann-json3-dev \
             libcurl4-openssl-dev libgmime-3.0-dev libboost-test-dev nginx memcached wrk curl \
             python3-jwt python3-jwcrypto
 

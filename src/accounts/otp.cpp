@@ -10,7 +10,6 @@
 #include "gatehouse/store/database.hpp"
 
 #include <nlohmann/json.hpp>
-#include <phonenumbers/phonenumberutil.h>
 
 #include <algorithm>
 #include <cctype>
@@ -67,24 +66,6 @@ std::expected<void, Refusal> verify_otp(Services& s, const User& user, std::stri
     else
         return std::unexpected(refuse(Outcome::CodeExpired));
     return {};
-}
-
-std::optional<std::string> normalize_phone(std::string_view phone) {
-    using i18n::phonenumbers::PhoneNumber;
-    using i18n::phonenumbers::PhoneNumberUtil;
-    const std::string text = trim(phone);
-    if (text.empty() || text.front() != '+' || text.size() > 32) return std::nullopt;
-    // libphonenumber would read letters as a keypad ("+1 415 555 CALL" → …2255): a different number.
-    if (std::any_of(text.begin(), text.end(), [](unsigned char c) { return std::isalpha(c); })) return std::nullopt;
-    const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
-    PhoneNumber number;
-    if (util->Parse(text, "ZZ", &number) != PhoneNumberUtil::NO_PARSING_ERROR) return std::nullopt;
-    // An extension ("#123", ",123") would be dropped by E.164: not the number that was given.
-    if (number.has_extension() || !util->IsPossibleNumber(number)) return std::nullopt;
-    std::string e164;
-    util->Format(number, PhoneNumberUtil::E164, &e164);
-    if (!phone_problem(e164).empty()) return std::nullopt;
-    return e164;
 }
 
 std::expected<OtpSent, Refusal> send_phone_login_code(Services& s, std::string_view raw_phone) {

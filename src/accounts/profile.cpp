@@ -43,15 +43,15 @@ std::expected<User, FieldErrors> check_profile(Services& s, const User& user, co
         changed.last_name = trim(*in.last_name);
     }
     if (in.phone) {
-        const std::string phone = trim(*in.phone);
-        if (phone.empty()) {
+        const auto phone = normalize_phone(*in.phone);  // stored in E.164
+        if (trim(*in.phone).empty()) {
             changed.phone.reset();
-        } else if (auto problem = phone_problem(phone); !problem.empty()) {
-            errors["phone"].push_back(problem);
+        } else if (!phone) {
+            errors["phone"].push_back(phone_problem(*in.phone));
         } else {
-            auto other = users.find_by_phone(phone);
+            auto other = users.find_by_phone(*phone);
             if (other && other->id != user.id) errors["phone"].push_back("A user with that phone number already exists.");
-            changed.phone = phone;
+            changed.phone = *phone;
         }
     }
     if (in.date_of_birth) {

@@ -31,9 +31,10 @@ std::expected<User, FieldErrors> check_signup(Services& s, const SignupInput& in
     }
     for (const auto& [field, value] : {std::pair{"first_name", &in.first_name}, std::pair{"last_name", &in.last_name}})
         if (auto problem = person_name_problem(*value); !problem.empty()) errors[field].push_back(problem);
-    if (!in.phone.empty()) {
-        if (auto problem = phone_problem(in.phone); !problem.empty()) errors["phone"].push_back(problem);
-        else if (users.find_by_phone(in.phone)) errors["phone"].push_back("A user with that phone number already exists.");
+    const auto phone = normalize_phone(in.phone);  // stored in E.164
+    if (!trim(in.phone).empty()) {
+        if (!phone) errors["phone"].push_back(phone_problem(in.phone));
+        else if (users.find_by_phone(*phone)) errors["phone"].push_back("A user with that phone number already exists.");
     }
     if (!in.date_of_birth.empty())
         if (auto problem = date_of_birth_problem(in.date_of_birth, s.now()); !problem.empty())
@@ -58,7 +59,7 @@ std::expected<User, FieldErrors> check_signup(Services& s, const SignupInput& in
     if (!name.empty()) user.name = name;
     user.first_name = in.first_name;
     user.last_name = in.last_name;
-    if (!in.phone.empty()) user.phone = in.phone;
+    if (phone) user.phone = *phone;
     if (!in.date_of_birth.empty()) user.date_of_birth = in.date_of_birth;
     if (!in.gender.empty()) user.gender = in.gender;
     user.password_hash = s.hasher.hash(in.password1);

@@ -1,5 +1,9 @@
 #include "gatehouse/accounts/validation.hpp"
 
+#include "gatehouse/core/text.hpp"
+
+#include <phonenumbers/phonenumberutil.h>
+
 #include <algorithm>
 #include <cctype>
 #include <ctime>
@@ -47,9 +51,6 @@ std::string trim(std::string_view text) {
     return std::string(text.substr(begin, end - begin + 1));
 }
 
-std::size_t utf8_length(std::string_view text) {
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
 
 std::optional<std::string> normalize_email(std::string_view raw) {
     std::string email = trim(raw);
@@ -64,7 +65,7 @@ std::optional<std::string> normalize_email(std::string_view raw) {
 }
 
 std::string name_problem(std::string_view name) {
-    const auto length = utf8_length(name);
+    const auto length = core::utf8_length(name);
     if (length < 1 || length > 64) return "Ensure this value has between 1 and 64 characters.";
     if (std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; }))
         return "Enter a valid name.";
@@ -72,16 +73,40 @@ std::string name_problem(std::string_view name) {
 }
 
 std::string person_name_problem(std::string_view value) {
-    if (utf8_length(value) > 150) return "Ensure this field has no more than 150 characters.";
+    if (core::utf8_length(value) > 150) return "Ensure this field has no more than 150 characters.";
     if (std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; }))
         return "Enter a valid value.";
     return {};
 }
 
+namespace {
+// What E.164 allows: "+", a country code that does not start with 0, 8 to 15 digits in all.
+bool e164_shape(std::string_view phone) {
+    return phone.size() >= 9 && phone.size() <= 16 && phone.front() == '+' && phone[1] != '0' &&
+           std::all_of(phone.begin() + 1, phone.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+}  // namespace
+
+std::optional<std::string> normalize_phone(std::string_view phone) {
+    using i18n::phonenumbers::PhoneNumber;
+    using i18n::phonenumbers::PhoneNumberUtil;
+    const std::string text = trim(phone);
+    if (text.empty() || text.front() != '+' || text.size() > 32) return std::nullopt;
+    // libphonenumber would read letters as a keypad ("+1 415 555 CALL" → …2255): a different number.
+    if (std::any_of(text.begin(), text.end(), [](unsigned char c) { return std::isalpha(c); })) return std::nullopt;
+    const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
+    PhoneNumber number;
+    if (util->Parse(text, "ZZ", &number) != PhoneNumberUtil::NO_PARSING_ERROR) return std::nullopt;
+    // An extension ("#123", ",123") would be dropped by E.164: not the number that was given.
+    if (number.has_extension() || !util->IsPossibleNumber(number)) return std::nullopt;
+    std::string e164;
+    util->Format(number, PhoneNumberUtil::E164, &e164);
+    if (!e164_shape(e164)) return std::nullopt;
+    return e164;
+}
+
 std::string phone_problem(std::string_view phone) {
-    if (phone.size() < 9 || phone.size() > 16 || phone.front() != '+' || phone[1] == '0' ||
-        !std::all_of(phone.begin() + 1, phone.end(), [](char c) { return c >= '0' && c <= '9'; }))
-        return "Enter a valid phone number in international format, e.g. +14155552671.";
+    if (!normalize_phone(phone)) return "Enter a valid phone number in international format, e.g. +14155552671.";
     return {};
 }
 

@@ -102,6 +102,7 @@ const std::vector<Setting>& settings_table() {
         GH_INT("WORKERS", workers, 0, 512),  // 0: 2 × cores (what `config` prints by default)
         GH_INT("MAX_REQUESTS", max_requests, 0, 1'000'000'000),
         GH_INT("DRAIN_TIMEOUT", drain_timeout, 1, 3600),
+        GH_STR("SOCKET_GROUP", socket_group, false),
         Setting{"SITE_URL", false,
                 [](Config& c, const std::string& k, const std::string& v) {
                     std::string url = v;

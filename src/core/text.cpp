@@ -1,76 +1,78 @@
 #include "gatehouse/core/text.hpp"
 
-#include <locale.h>
-#include <wctype.h>
+#include <utf8proc.h>
 
+#include <cstdlib>
+#include <memory>
 #include <stdexcept>
 
 namespace gatehouse::core {
 namespace {
+
 constexpr char32_t kReplacement = U'\uFFFD';
 
-// UTF-8 → code points. A byte that does not start a well-formed sequence (stray continuation, overlong
-// form, surrogate, beyond U+10FFFF, cut short) becomes one U+FFFD, so it counts as one character.
+// The code point at text[i] and its length in bytes; a negative length for a malformed sequence.
+std::pair<char32_t, utf8proc_ssize_t> next_code_point(std::string_view text, std::size_t i) {
+    utf8proc_int32_t cp = 0;
+    const auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
+                                    static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
+    return {static_cast<char32_t>(cp), n};
+}
+
+// Malformed bytes replaced by U+FFFD: what casefold folds.
+std::string well_formed(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char32_t cp : decode_utf8(text)) append_utf8(out, cp);
+    return out;
+}
+
 }  // namespace
 
-std::u32string decode_utf8(std::string_view s) {
+bool is_valid_utf8(std::string_view text) {
+    for (std::size_t i = 0; i < text.size();) {
+        const auto [cp, n] = next_code_point(text, i);
+        if (n <= 0) return false;
+        i += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+std::u32string decode_utf8(std::string_view text) {
     std::u32string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) {
-            out += c;
-            ++i;
-            continue;
-        }
-        std::size_t len = 0;
-        char32_t cp = 0, min = 0;
-        if ((c & 0xE0) == 0xC0) len = 2, cp = c & 0x1F, min = 0x80;
-        else if ((c & 0xF0) == 0xE0) len = 3, cp = c & 0x0F, min = 0x800;
-        else if ((c & 0xF8) == 0xF0) len = 4, cp = c & 0x07, min = 0x10000;
-        bool ok = len != 0 && i + len <= s.size();
-        for (std::size_t k = 1; ok && k < len; ++k) {
-            const auto cc = static_cast<unsigned char>(s[i + k]);
-            ok = (cc & 0xC0) == 0x80;
-            cp = (cp << 6) | (cc & 0x3F);
-        }
-        if (!ok || cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        const auto [cp, n] = next_code_point(text, i);
+        if (n <= 0) {
             out += kReplacement;
             ++i;
-            continue;
+        } else {
+            out += cp;
+            i += static_cast<std::size_t>(n);
         }
-        out += cp;
-        i += len;
     }
     return out;
 }
 
 void append_utf8(std::string& out, char32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
+    utf8proc_uint8_t buffer[4];
+    const auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), buffer);
+    if (n <= 0) return append_utf8(out, kReplacement);
+    out.append(reinterpret_cast<const char*>(buffer), static_cast<std::size_t>(n));
 }
 
+std::size_t utf8_length(std::string_view text) { return decode_utf8(text).size(); }
+
 std::string casefold(std::string_view text) {
-    // Made once, never changed: the C.UTF-8 ctype tables glibc ships in libc-bin.
-    static const locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
-    if (!utf8) throw std::runtime_error("the C.UTF-8 locale is not available (libc-bin)");
-    std::string out;
-    out.reserve(text.size());
-    for (char32_t cp : decode_utf8(text)) append_utf8(out, static_cast<char32_t>(towlower_l(static_cast<wint_t>(cp), utf8)));
-    return out;
+    const std::string input = well_formed(text);
+    utf8proc_uint8_t* folded = nullptr;  // NFKC_Casefold's options, with the length given (NULs kept)
+    const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(input.data()),
+                                static_cast<utf8proc_ssize_t>(input.size()), &folded,
+                                static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+                                                               UTF8PROC_CASEFOLD | UTF8PROC_IGNORE));
+    std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owner(folded, &std::free);
+    if (n < 0) throw std::runtime_error(std::string("utf8proc: ") + utf8proc_errmsg(n));
+    return std::string(reinterpret_cast<const char*>(folded), static_cast<std::size_t>(n));
 }
 
 }  // namespace gatehouse::core

@@ -1,5 +1,7 @@
 #include "gatehouse/http/request.hpp"
 
+#include "gatehouse/core/text.hpp"
+
 #include <cgicc/CgiEnvironment.h>
 #include <cgicc/CgiInput.h>
 #include <cgicc/Cgicc.h>
@@ -86,7 +88,7 @@ std::expected<void, RequestError> parse_form(const Params& params, std::string_v
         for (const auto& entry : cgi.getElements()) {
             const std::string name = entry.getName();
             const std::string value = entry.getValue();
-            if (!is_valid_utf8(name) || !is_valid_utf8(value)) return bad("Form data is not valid UTF-8.");
+            if (!core::is_valid_utf8(name) || !core::is_valid_utf8(value)) return bad("Form data is not valid UTF-8.");
             out.emplace(name, value);
         }
     } catch (const std::runtime_error&) {
@@ -96,31 +98,6 @@ std::expected<void, RequestError> parse_form(const Params& params, std::string_v
 }
 
 }  // namespace
-
-bool is_valid_utf8(std::string_view text) {
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const unsigned char c = static_cast<unsigned char>(text[i]);
-        int extra;
-        std::uint32_t cp;
-        if (c < 0x80) { ++i; continue; }
-        else if ((c & 0xE0) == 0xC0) { extra = 1; cp = c & 0x1F; }
-        else if ((c & 0xF0) == 0xE0) { extra = 2; cp = c & 0x0F; }
-        else if ((c & 0xF8) == 0xF0) { extra = 3; cp = c & 0x07; }
-        else return false;
-        if (i + static_cast<std::size_t>(extra) >= text.size()) return false;
-        for (int k = 1; k <= extra; ++k) {
-            const unsigned char cc = static_cast<unsigned char>(text[i + k]);
-            if ((cc & 0xC0) != 0x80) return false;
-            cp = cp << 6 | (cc & 0x3F);
-        }
-        if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) ||
-            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += static_cast<std::size_t>(extra) + 1;
-    }
-    return true;
-}
 
 std::string percent_encode(std::string_view text, bool space_as_plus) {
     static constexpr char kHex[] = "0123456789ABCDEF";
@@ -157,7 +134,7 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_as_sp
             out += ch;
         }
     }
-    if (!is_valid_utf8(out)) return std::nullopt;
+    if (!core::is_valid_utf8(out)) return std::nullopt;
     return out;
 }
 
@@ -246,7 +223,7 @@ std::expected<Request, RequestError> parse_request(const Params& params, std::st
         for (const auto& c : environment.getCookieList()) {
             const std::string& name = c.getName();
             const std::string& value = c.getValue();
-            if (name.empty() || !is_valid_utf8(name) || !is_valid_utf8(value)) continue;
+            if (name.empty() || !core::is_valid_utf8(name) || !core::is_valid_utf8(value)) continue;
             req.cookies.emplace(name, value);
         }
     }

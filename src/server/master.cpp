@@ -6,6 +6,7 @@
 
 #include <fcgiapp.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -140,7 +141,20 @@ private:
             log_.error("cannot listen on " + path);
             return false;
         }
-        ::chmod(path.c_str(), 0666);  // nginx's workers run as another user
+        // Like php-fpm's listen.mode 0660 with listen.group: nginx's workers (another user when started
+        // as root) reach it through its group; no other local user can connect and pose as nginx.
+        ::chmod(path.c_str(), 0660);
+        if (::geteuid() == 0 && !config_.socket_group.empty()) {
+            const group* nginx_group = ::getgrnam(config_.socket_group.c_str());
+            if (!nginx_group) {
+                log_.error("GATEHOUSE_SOCKET_GROUP: no group named " + config_.socket_group);
+                return false;
+            }
+            if (::chown(path.c_str(), static_cast<uid_t>(-1), nginx_group->gr_gid) != 0) {
+                log_.error("cannot give " + path + " to group " + config_.socket_group + ": " + strerror(errno));
+                return false;
+            }
+        }
         return true;
     }
 

@@ -4,6 +4,10 @@
 #include "stack.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <grp.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <optional>
@@ -275,6 +279,60 @@ BOOST_AUTO_TEST_CASE(a_client_within_the_limits_gets_the_applications_answers) {
             }
         }
     }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(fastcgi_socket)
+
+// Like php-fpm's listen.mode 0660: only nginx's workers (group www-data) may speak FastCGI to the
+// workers. Any other local user could otherwise send any REMOTE_ADDR, past every per-address limit
+// and the localhost-only /status.
+BOOST_AUTO_TEST_CASE(only_nginxs_group_can_connect_to_the_workers) {
+    if (::geteuid() != 0) {
+        BOOST_TEST_MESSAGE("skipped: needs root to connect as other users");
+        return;
+    }
+    auto& stack = shared_stack();
+    const std::string path = stack.var_dir() + "/run/gatehouse.sock";
+    struct stat info {};
+    BOOST_TEST_REQUIRE(::stat(path.c_str(), &info) == 0);
+    BOOST_TEST((info.st_mode & 0777) == 0660u);
+    const group* www_data = ::getgrnam("www-data");
+    BOOST_TEST_REQUIRE(www_data != nullptr);
+    BOOST_TEST(info.st_gid == www_data->gr_gid);
+    const auto connect_as = [&](const std::string& user) {
+        const std::string command = "runuser -u " + user +
+                                    " -- /usr/bin/python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).connect(sys.argv[1])' '" +
+                                    path + "' 2>/dev/null";
+        const int status = std::system(command.c_str());
+        return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    };
+    BOOST_TEST(connect_as("www-data"), "nginx's user cannot connect");
+    BOOST_TEST(!connect_as("nobody"), "another local user can connect to the workers");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(tls)
+
+// openssl s_client, not our own client, asks for each suite: TLS 1.2 offers AEAD suites with forward
+// secrecy only; CBC suites (LUCKY13) and TLS 1.1 are refused.
+BOOST_AUTO_TEST_CASE(only_aead_suites_with_forward_secrecy) {
+    auto& stack = shared_stack();
+    const auto handshake = [&](const std::string& options) {
+        const std::string command = "echo | timeout 10 openssl s_client -connect 127.0.0.1:" +
+                                    std::to_string(stack.https_port()) + " " + options + " >/dev/null 2>&1";
+        const int status = std::system(command.c_str());
+        return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    };
+    BOOST_TEST(handshake("-tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256"));
+    BOOST_TEST(handshake("-tls1_2 -cipher ECDHE-ECDSA-CHACHA20-POLY1305"));
+    BOOST_TEST(handshake("-tls1_3"));
+    for (const char* cbc : {"ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA384", "ECDHE-ECDSA-AES128-SHA256",
+                            "ECDHE-RSA-AES128-SHA", "AES128-SHA"})
+        BOOST_TEST(!handshake(std::string("-tls1_2 -cipher ") + cbc), cbc << " is offered");
+    BOOST_TEST(!handshake("-tls1_1 -cipher DEFAULT@SECLEVEL=0"), "TLS 1.1 is offered");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -5,13 +5,14 @@
 // without '=' are skipped. CONTENT_LENGTH defaults to the body's size, as nginx sends it.
 // parse_request must answer every input with a Request or a 400/413 — never crash, hang, leak or
 // throw (an exception would be a 500 for a malformed request).
+#include "gatehouse/core/text.hpp"
 #include "gatehouse/http/request.hpp"
 
 #include "fuzz_util.hpp"
 
 #include <cctype>
 
-using gatehouse::http::is_valid_utf8;
+using gatehouse::core::is_valid_utf8;
 using gatehouse::http::percent_decode;
 
 namespace {

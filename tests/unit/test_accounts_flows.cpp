@@ -77,6 +77,20 @@ BOOST_AUTO_TEST_CASE(names_and_emails_are_unique_ignoring_case_in_every_script) 
     BOOST_TEST(store::UserStore(db).find_by_name("ÉMILE").has_value());
 }
 
+// NFKC and full case folding (core::casefold): what a person reads as one name is one name, however
+// the keyboard composed it.
+BOOST_AUTO_TEST_CASE(names_are_unique_in_any_unicode_normal_form_and_full_case_folding) {
+    sign_up_ok(signup_input("jose@example.org", "Jos\xc3\xa9"));                  // é, one code point (NFC)
+    auto nfd = accounts::sign_up(services, signup_input("jose2@example.org", "JOSE\xcc\x81"), client);  // E + ◌́
+    BOOST_REQUIRE(!nfd.has_value());
+    BOOST_TEST(has_message(nfd.error().errors, "name", "already exists"));
+    sign_up_ok(signup_input("strasse@example.org", "Straße"));
+    auto folded = accounts::sign_up(services, signup_input("strasse2@example.org", "STRASSE"), client);
+    BOOST_REQUIRE(!folded.has_value());
+    BOOST_TEST(has_message(folded.error().errors, "name", "already exists"));
+    BOOST_TEST(store::UserStore(db).find_by_name("Jose\xcc\x81").has_value());
+}
+
 BOOST_AUTO_TEST_CASE(creates_an_active_unverified_non_staff_user) {
     const auto user = sign_up_ok(signup_input("Alice.Smith@Example.ORG", "Alice"));
     BOOST_TEST(user.id > 0);
@@ -218,6 +232,29 @@ BOOST_AUTO_TEST_CASE(phone_is_unique) {
     const auto result = accounts::sign_up(services, again, client);
     BOOST_REQUIRE(!result.has_value());
     BOOST_TEST(has_message(result.error().errors, "phone", "already exists"));
+}
+
+// Signup and profile read phones as phone login does (libphonenumber) and keep them in E.164, so a
+// number accepted for login is accepted here and one number is one number however it is written.
+BOOST_AUTO_TEST_CASE(phones_are_read_by_libphonenumber_and_stored_in_e164) {
+    auto in = signup_input("carol@example.org");
+    in.phone = "+1 (415) 555-2671";
+    const auto carol = sign_up_ok(in);
+    BOOST_TEST(carol.phone.value_or("") == "+14155552671");
+    auto again = signup_input("dave@example.org");
+    again.phone = "+1-415-555-2671";
+    const auto taken = accounts::sign_up(services, again, client);
+    BOOST_REQUIRE(!taken.has_value());
+    BOOST_TEST(has_message(taken.error().errors, "phone", "already exists"));
+
+    accounts::ProfileInput profile;
+    profile.phone = "+44 20 7946 0958";
+    const auto changed = accounts::update_profile(services, carol, profile);
+    BOOST_REQUIRE(changed.has_value());
+    BOOST_TEST(changed->phone.value_or("") == "+442079460958");
+    BOOST_TEST(reload(carol.id).phone.value_or("") == "+442079460958");
+    profile.phone = "+1 415 CALL NOW";
+    BOOST_TEST(!accounts::update_profile(services, carol, profile).has_value());
 }
 
 BOOST_AUTO_TEST_CASE(optional_fields_are_stored) {

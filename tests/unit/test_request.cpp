@@ -1,3 +1,4 @@
+#include "gatehouse/core/text.hpp"
 #include "gatehouse/http/request.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -177,10 +178,10 @@ BOOST_AUTO_TEST_CASE(percent_decode_and_utf8) {
     BOOST_TEST(percent_decode("%41b+c", false).value_or("") == "Ab+c");
     BOOST_TEST(!percent_decode("%G1", false).has_value());
     BOOST_TEST(!percent_decode("%FF", false).has_value());
-    BOOST_TEST(is_valid_utf8("h\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
-    BOOST_TEST(!is_valid_utf8("\xc3"));
-    BOOST_TEST(!is_valid_utf8("\xe0\x80\xaf"));      // overlong
-    BOOST_TEST(!is_valid_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
+    BOOST_TEST(gatehouse::core::is_valid_utf8("h\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
+    BOOST_TEST(!gatehouse::core::is_valid_utf8("\xc3"));
+    BOOST_TEST(!gatehouse::core::is_valid_utf8("\xe0\x80\xaf"));      // overlong
+    BOOST_TEST(!gatehouse::core::is_valid_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
 }
 
 BOOST_AUTO_TEST_CASE(percent_encode_round_trips) {

@@ -5,6 +5,7 @@
 #include "gatehouse/accounts/services.hpp"
 #include "gatehouse/accounts/throttle.hpp"
 #include "gatehouse/accounts/user.hpp"
+#include "gatehouse/accounts/validation.hpp"
 
 #include <expected>
 #include <optional>
@@ -22,8 +23,6 @@ std::expected<OtpSent, Refusal> send_otp(Services& services, const User& user, s
 // Marks the address the last code went to as verified. Refusals: CodeInvalid, CodeExpired.
 std::expected<void, Refusal> verify_otp(Services& services, const User& user, std::string_view code);
 
-// E.164 form of a phone number (libphonenumber), or nullopt.
-std::optional<std::string> normalize_phone(std::string_view phone);
 // Phone login: a code by SMS. Refusals: BadPhoneNumber; PhoneCodeLimit after 5 for one number in 24
 // hours. The code is then a credential of log_in (login.hpp).
 std::expected<OtpSent, Refusal> send_phone_login_code(Services& services, std::string_view phone);

@@ -25,6 +25,7 @@ struct Config {
     int workers = 0;                 // 0 → 2 × cores
     int max_requests = 10000;        // a worker is recycled after this many requests (0: never)
     int drain_timeout = 30;          // seconds a draining worker gets before SIGKILL
+    std::string socket_group = "www-data";  // started as root: the FastCGI socket's group (nginx's), mode 0660
     std::string email_backend = "file";
     std::string site_url;            // links in mails; "" → https://localhost:<https_port>
     std::string email_from = "Gatehouse <noreply@localhost>";  // the From of every mail (RFC 5322 mailbox)

@@ -56,6 +56,4 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_as_sp
 // space_as_plus (application/x-www-form-urlencoded, as Python's urlencode writes it), else %20.
 std::string percent_encode(std::string_view text, bool space_as_plus);
 
-bool is_valid_utf8(std::string_view text);
-
 }  // namespace gatehouse::http
