@@ -150,10 +150,12 @@ Delivered write_file_atomically(const std::string& dir, const std::string& name,
     return {};
 }
 
-// "1700000000-000000000042.eml": sorts by delivery time, then by outbox id.
-std::string file_name(std::int64_t now, std::int64_t id, const char* extension) {
+// "1700000000-000000000042.eml": sorts by the time it was queued, then by outbox id. Named by the row
+// alone, so a message delivered again (the mailer died between the rename and mark_sent) replaces its
+// own file: one file per message, exactly once.
+std::string file_name(std::int64_t queued, std::int64_t id, const char* extension) {
     char name[64];
-    std::snprintf(name, sizeof name, "%010lld-%012lld.%s", static_cast<long long>(now), static_cast<long long>(id),
+    std::snprintf(name, sizeof name, "%010lld-%012lld.%s", static_cast<long long>(queued), static_cast<long long>(id),
                   extension);
     return name;
 }
@@ -356,21 +358,21 @@ Delivered deliver_email(const core::Config& config, const store::OutboxMessage& 
     auto email = compose_email(config, m, now);
     if (!email) return std::unexpected(email.error());
     if (config.email_backend == "smtp") return send_smtp(config, *email, m.recipient);
-    return write_file_atomically(config.var_dir + "/mail", file_name(now, m.id, "eml"), email->bytes);
+    return write_file_atomically(config.var_dir + "/mail", file_name(m.created_at, m.id, "eml"), email->bytes);
 }
 
-Delivered deliver_sms(const core::Config& config, const store::OutboxMessage& m, std::int64_t now) {
+Delivered deliver_sms(const core::Config& config, const store::OutboxMessage& m) {
     if (m.recipient.empty() || m.recipient.find_first_of("\r\n") != std::string::npos)
         return std::unexpected("not a phone number as recipient");
     const std::string json = sms_json(m);
     if (config.sms_backend == "http") return post_sms(config, json);
-    return write_file_atomically(config.var_dir + "/sms", file_name(now, m.id, "json"), json);
+    return write_file_atomically(config.var_dir + "/sms", file_name(m.created_at, m.id, "json"), json);
 }
 
 Delivered deliver(const core::Config& config, const store::OutboxMessage& m, std::int64_t now) {
     try {
         if (m.channel == "email") return deliver_email(config, m, now);
-        if (m.channel == "sms") return deliver_sms(config, m, now);
+        if (m.channel == "sms") return deliver_sms(config, m);
         return std::unexpected("unknown channel");
     } catch (const std::exception& e) {
         return std::unexpected(std::string("delivery failed: ") + e.what());

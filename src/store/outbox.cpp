@@ -15,14 +15,14 @@ std::int64_t OutboxStore::enqueue(std::string_view channel, std::string_view rec
 
 std::vector<OutboxMessage> OutboxStore::due(std::int64_t now, int limit) {
     auto q = db_.query(
-        "SELECT id, channel, recipient, subject, text_body, html_body, attempts FROM outbox"
+        "SELECT id, channel, recipient, subject, text_body, html_body, attempts, created_at FROM outbox"
         " WHERE sent_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?");
     q.bind(1, now).bind(2, limit);
     std::vector<OutboxMessage> out;
     while (q.step()) {
         const auto& row = q.row();
         out.push_back({row.column_int(0), row.column_text(1), row.column_text(2), row.column_text(3),
-                       row.column_text(4), row.column_text(5), static_cast<int>(row.column_int(6))});
+                       row.column_text(4), row.column_text(5), static_cast<int>(row.column_int(6)), row.column_int(7)});
     }
     return out;
 }

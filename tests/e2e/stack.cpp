@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -321,6 +322,27 @@ int Stack::stop(std::chrono::seconds timeout) {
               << log_tail() << "\n";
     kill_everything();
     return stack_status_ = -1;
+}
+
+void Stack::power_cut() {
+    std::vector<pid_t> leaders = {stack_pid_};
+    for (const char* name : {"gatehouse", "nginx", "memcached"})
+        if (const pid_t pid = run_pid(name); pid > 0 && pid != memcached_pid_) leaders.push_back(pid);
+    std::vector<pid_t> everything;
+    for (pid_t leader : leaders) {
+        everything.push_back(leader);
+        for (pid_t member : session_members(leader)) everything.push_back(member);
+    }
+    for (pid_t leader : leaders) ::kill(-leader, SIGKILL);  // each runs a process group of its own
+    for (pid_t pid : everything) ::kill(pid, SIGKILL);
+    if (auto status = wait_exit(stack_pid_, 5s)) stack_status_ = *status;
+    stack_pid_ = 0;
+    wait_until(5s, [&] { return std::none_of(everything.begin(), everything.end(), process_running); });
+}
+
+void Stack::start_again() {
+    launch_stack();
+    wait_healthy();
 }
 
 // Last resort: the servers run in sessions of their own (setsid), so the stack.sh group alone does

@@ -66,6 +66,11 @@ public:
     // did not exit in time (then the whole tree is killed). Idempotent.
     int stop(std::chrono::seconds timeout = std::chrono::seconds(20));
 
+    // A power cut, as near as one machine comes: SIGKILL to stack.sh and every server's process group
+    // at once, nothing stopped in order; then start_again() runs stack.sh anew on the same state dir.
+    void power_cut();
+    void start_again();
+
     std::string log() const;                          // stack.log: stack.sh, master and workers
     std::string log_tail(std::size_t lines = 40) const;
 

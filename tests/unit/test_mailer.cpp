@@ -212,6 +212,22 @@ BOOST_AUTO_TEST_CASE(non_ascii_sender_name_is_encoded) {
     BOOST_TEST(parse_mail(raw).from == "Café Gatehouse <noreply@example.org>");
 }
 
+// The mailer died between writing the file and marking the row sent: the next pass delivers the row
+// again, and the file backend still holds exactly one file for it.
+BOOST_AUTO_TEST_CASE(a_message_delivered_again_is_still_one_file) {
+    const auto mail = enqueue("email", "carol@example.com", kSubject, kText, kHtml);
+    const auto sms = enqueue("sms", "+14155552671", "", "Your code is 123456.", "");
+    BOOST_TEST(server::deliver_due(config, db, log, kNow).sent == 2);
+    db.exec("UPDATE outbox SET sent_at = NULL");  // as if mark_sent never ran
+    BOOST_TEST(server::deliver_due(config, db, log, kNow + 90).sent == 2);
+    const auto mails = names_in(dir.file("mail"));
+    const auto texts = names_in(dir.file("sms"));
+    BOOST_REQUIRE(mails.size() == 1u);
+    BOOST_REQUIRE(texts.size() == 1u);
+    BOOST_TEST(mails[0].find(std::to_string(mail) + ".eml") != std::string::npos);
+    BOOST_TEST(texts[0].find(std::to_string(sms) + ".json") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(email_to_file_is_a_complete_mime_message) {
     const auto id = enqueue("email", "bob@example.com", kSubject, kText, kHtml);
     const auto count = server::deliver_due(config, db, log, kNow);

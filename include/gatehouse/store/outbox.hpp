@@ -18,6 +18,7 @@ struct OutboxMessage {
     std::string text_body;
     std::string html_body;  // "" for sms
     int attempts;           // failed deliveries so far
+    std::int64_t created_at = 0;  // when it was queued (unix seconds)
 };
 
 class OutboxStore {
