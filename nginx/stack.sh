@@ -15,21 +15,37 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 home=$(cd "$here/.." && pwd)
 bin=${GATEHOUSE_BIN:-$home/build/gatehouse}
+stop_requested=0 stopped=0
+trap 'stop_requested=1' INT TERM
 
-eval "$("$bin" config)"          # the effective settings; exits here on a bad one
+# A start-up step. A stop signal during it (a Ctrl-C reaches the step too) ends the script quietly,
+# with status 0; a step that fails on its own ends it with the step's status.
+step() {
+    local rc=0
+    "$@" || rc=$?
+    [ $stop_requested = 1 ] && exit 0
+    [ $rc = 0 ] || exit $rc
+}
+load_settings() {  # the effective settings; a bad one stops here (the message names it)
+    local settings rc=0
+    settings=$("$bin" config) || rc=$?
+    [ $stop_requested = 1 ] && exit 0
+    [ $rc = 0 ] || exit $rc
+    eval "$settings"
+}
+
+load_settings
 mkdir -p "$GATEHOUSE_VAR"
 GATEHOUSE_VAR=$(cd "$GATEHOUSE_VAR" && pwd)
-eval "$("$bin" config)"          # again, now with the absolute var dir in every derived path
+load_settings                    # again, now with the absolute var dir in every derived path
 var=$GATEHOUSE_VAR
-"$bin" migrate >/dev/null        # makes the var layout, the secrets and the schema
-"$here/render.sh"
+step "$bin" migrate >/dev/null   # makes the var layout, the secrets and the schema
+step "$here/render.sh"
 
 readonly restart_limit=5 restart_window=30
 servers=(nginx master)                                   # in the order they stop
 [ -z "${GATEHOUSE_MEMCACHED:-}" ] && servers+=(memcached)
 declare -A pid=() restarts=()
-stop_requested=0 stopped=0
-trap 'stop_requested=1' INT TERM
 
 say() { echo "gatehouse: $*" >&2; }
 

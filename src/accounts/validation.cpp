@@ -87,7 +87,9 @@ bool e164_shape(std::string_view phone) {
 }
 }  // namespace
 
-std::optional<std::string> normalize_phone(std::string_view phone) {
+namespace {
+// One reading of a number by libphonenumber, in E.164.
+std::optional<std::string> e164_reading(std::string_view phone) {
     using i18n::phonenumbers::PhoneNumber;
     using i18n::phonenumbers::PhoneNumberUtil;
     const std::string text = trim(phone);
@@ -102,6 +104,15 @@ std::optional<std::string> normalize_phone(std::string_view phone) {
     std::string e164;
     util->Format(number, PhoneNumberUtil::E164, &e164);
     if (!e164_shape(e164)) return std::nullopt;
+    return e164;
+}
+}  // namespace
+
+std::optional<std::string> normalize_phone(std::string_view phone) {
+    // Only a number whose E.164 form reads back as itself: what is stored must pass its own check
+    // ("+43 (0 (0)25046" reads as a number whose E.164 form libphonenumber then refuses).
+    auto e164 = e164_reading(phone);
+    if (!e164 || e164_reading(*e164) != e164) return std::nullopt;
     return e164;
 }
 

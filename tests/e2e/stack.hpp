@@ -52,6 +52,7 @@ public:
     std::string memcached_setting() const;
     const std::string& memcached_socket() const { return memcached_socket_; }
     const std::string& bin() const { return bin_; }  // the gatehouse binary the stack runs
+    const std::string& home() const { return home_; }  // the checkout: nginx/, templates/, db/
 
     pid_t stack_pid() const { return stack_pid_; }  // nginx/stack.sh; 0 once it has been reaped
     pid_t master_pid() const;                       // $VAR/run/gatehouse.pid; throws when missing
