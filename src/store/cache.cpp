@@ -31,11 +31,12 @@ Cache::Cache(const std::string& servers, int timeout_ms) {
     memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, static_cast<uint64_t>(timeout_ms));
     memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_SND_TIMEOUT, static_cast<uint64_t>(timeout_ms) * 1000);
     memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_RCV_TIMEOUT, static_cast<uint64_t>(timeout_ms) * 1000);
-    // A server found down is tried again at the next call, not a second later: a restarted memcached
-    // (stack.sh brings it back in a fraction of a second) serves every worker at once. A refused
-    // connection costs nothing; a host that does not answer costs one connect timeout per call.
+    // A server found down is tried again at the next call, never marked dead for a while: a
+    // restarted memcached (stack.sh brings it back in a fraction of a second) serves every worker at
+    // once. A refused connection costs nothing; a host that does not answer costs one connect timeout
+    // per call.
     memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, 0);
-    memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_DEAD_TIMEOUT, 1);
+    memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_DEAD_TIMEOUT, 0);
     memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
     memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_SUPPORT_CAS, 1);
     std::stringstream list(servers);
