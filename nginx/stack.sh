@@ -11,12 +11,12 @@
 # its requests, the master drains its workers, then memcached goes; nothing is left behind. The
 # traps only note the signal: the stopping is done once, by the main flow, so a second signal cannot
 # cut the first stop short.
+stop_requested=0 stopped=0
+trap 'stop_requested=1' INT TERM  # first of all: from here on a stop signal is only noted
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 home=$(cd "$here/.." && pwd)
 bin=${GATEHOUSE_BIN:-$home/build/gatehouse}
-stop_requested=0 stopped=0
-trap 'stop_requested=1' INT TERM
 
 # A start-up step. A stop signal during it (a Ctrl-C reaches the step too) ends the script quietly,
 # with status 0; a step that fails on its own ends it with the step's status.
@@ -94,13 +94,16 @@ start_nginx() {
 }
 ready_nginx() { (exec 3<>"/dev/tcp/127.0.0.1/$GATEHOUSE_HTTPS_PORT") 2>/dev/null; }
 
-start() {  # start <server>: 0 once it answers, 1 when it does not within 10 s, 2 when asked to stop
+# start <server>: 0 once it answers (or once it died again while starting: the supervision loop
+# counts that death like any other), 1 when it neither answers nor dies within 10 s, 2 when asked to stop.
+start() {
     "start_$1"
     local rc=0
-    wait_for 10 "ready_$1" || rc=$?
+    wait_for 10 answers_or_died "$1" || rc=$?
     [ $rc = 1 ] && say "$1 did not start (see $var/log/ and the lines above)"
     return $rc
 }
+answers_or_died() { "ready_$1" || ! alive "${pid[$1]}"; }
 
 stop_server() {  # stop_server <server> <signal> <seconds>
     local p=${pid[$1]:-}

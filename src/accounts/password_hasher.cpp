@@ -59,11 +59,12 @@ std::string django_salt() {
 
 }  // namespace
 
-PasswordHasher::PasswordHasher(HasherSettings settings) : settings_(std::move(settings)) {
+PasswordHasher::PasswordHasher(HasherSettings settings, std::string dummy_hash)
+    : settings_(std::move(settings)), dummy_hash_(std::move(dummy_hash)) {
     if (sodium_init() < 0) throw std::runtime_error("sodium_init failed");
     if (settings_.algorithm == "argon2id" && settings_.argon2_p != 1)
         throw std::invalid_argument("GATEHOUSE_ARGON2_P: libsodium makes argon2id hashes with p=1 only");
-    dummy_hash_ = hash("gatehouse-dummy-password");
+    if (dummy_hash_.empty()) dummy_hash_ = hash("gatehouse-dummy-password");
 }
 
 std::string PasswordHasher::hash(std::string_view password) const {

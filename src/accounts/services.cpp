@@ -9,7 +9,8 @@ HasherSettings hasher_settings(const core::Config& c) {
 }
 
 Services::Services(const core::Config& config_, store::Database& db_, store::Cache& cache_, const core::Clock& clock_,
-                   const core::Log& log_, const core::Templates& templates_, const PasswordPolicy& policy_)
+                   const core::Log& log_, const core::Templates& templates_, const PasswordPolicy& policy_,
+                   std::string dummy_hash)
     : config(config_),
       db(db_),
       cache(cache_),
@@ -17,7 +18,7 @@ Services::Services(const core::Config& config_, store::Database& db_, store::Cac
       log(log_),
       templates(templates_),
       policy(policy_),
-      hasher(hasher_settings(config_)),
+      hasher(hasher_settings(config_), std::move(dummy_hash)),
       throttle(cache_, clock_, config_.throttle),
       codes(cache_, clock_, config_.secret_key),
       signer(config_.secret_key, clock_),

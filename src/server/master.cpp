@@ -1,5 +1,7 @@
 #include "gatehouse/server/master.hpp"
 
+#include "gatehouse/accounts/services.hpp"
+
 #include "gatehouse/server/mailer.hpp"
 #include "gatehouse/server/scoreboard.hpp"
 #include "gatehouse/server/worker.hpp"
@@ -182,7 +184,7 @@ private:
             ::close(master_wake_fd);
             master_wake_fd = -1;
             scoreboard_.slot(slot).pid = getpid();
-            worker_main(WorkerSetup{listen_fd_, slot, config_, templates_, policy_, scoreboard_, log_, old_mask});
+            worker_main(WorkerSetup{listen_fd_, slot, config_, templates_, policy_, scoreboard_, log_, old_mask, dummy_hash_});
         }
         scoreboard_.slot(slot).pid = pid;
         workers_[pid] = {generation_, std::chrono::steady_clock::now()};
@@ -285,6 +287,7 @@ private:
     core::Templates& templates_;
     const accounts::PasswordPolicy& policy_;
     const core::Log& log_;
+    std::string dummy_hash_ = accounts::PasswordHasher(accounts::hasher_settings(config_)).dummy_hash();
     int workers_wanted_;
     Scoreboard scoreboard_;
     int listen_fd_ = -1;

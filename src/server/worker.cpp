@@ -107,7 +107,7 @@ struct WorkerContext {
     WorkerContext(const WorkerSetup& setup, std::unique_ptr<store::Database> db_, std::unique_ptr<store::Cache> cache_)
         : db(std::move(db_)),
           cache(std::move(cache_)),
-          services(setup.config, *db, *cache, clock, setup.log, setup.templates, setup.policy),
+          services(setup.config, *db, *cache, clock, setup.log, setup.templates, setup.policy, setup.dummy_hash),
           web_context{setup.config, services, clock, setup.log, setup.templates,
               [&board = setup.scoreboard] { return board.snapshot(); }} {}
 

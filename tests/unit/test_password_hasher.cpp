@@ -104,4 +104,22 @@ BOOST_AUTO_TEST_CASE(argon2_parallelism_other_than_one_is_refused) {
     BOOST_CHECK_THROW(PasswordHasher(HasherSettings{.argon2_p = 8}), std::invalid_argument);
 }
 
+// The master makes the dummy hash once and hands it to every worker: a hasher given one keeps it
+// (no hash at construction) and burns the same time with it.
+BOOST_AUTO_TEST_CASE(a_dummy_hash_made_elsewhere_is_kept) {
+    using gatehouse::accounts::HasherSettings;
+    using gatehouse::accounts::PasswordHasher;
+    HasherSettings cheap;
+    cheap.argon2_t = 1;
+    cheap.argon2_m_kib = 8192;
+    const PasswordHasher master(cheap);
+    BOOST_TEST(master.dummy_hash().starts_with("argon2$argon2id$"));
+    const PasswordHasher worker(cheap, master.dummy_hash());
+    BOOST_TEST(worker.dummy_hash() == master.dummy_hash());
+    BOOST_TEST(!worker.verify("gatehouse-dummy-password-not", worker.dummy_hash()));
+    worker.burn_time("anything");  // verifies against the given hash: no throw, no crash
+    const PasswordHasher other(cheap);
+    BOOST_TEST(other.dummy_hash() != master.dummy_hash(), "a fresh salt each time it is made");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

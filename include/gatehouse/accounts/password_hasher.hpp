@@ -18,7 +18,9 @@ struct HasherSettings {
 
 class PasswordHasher {
 public:
-    explicit PasswordHasher(HasherSettings settings);
+    // dummy_hash: a hash these settings made of any password, for burn_time — not a secret, so the
+    // master makes it once before forking and no worker pays a full hash to start; empty: made here.
+    explicit PasswordHasher(HasherSettings settings, std::string dummy_hash = {});
 
     std::string hash(std::string_view password) const;
     // Constant-time where it matters; false for unusable ("!…") or unknown formats.
@@ -27,6 +29,7 @@ public:
     bool needs_rehash(std::string_view encoded) const;
     // Spends the time of one verification, for unknown users (no timing oracle on emails).
     void burn_time(std::string_view password) const;
+    const std::string& dummy_hash() const { return dummy_hash_; }
 
     std::string pbkdf2_hash(std::string_view password, std::string_view salt, int iterations) const;
 

@@ -28,7 +28,8 @@ struct ClientInfo {
 
 struct Services {
     Services(const core::Config& config, store::Database& db, store::Cache& cache, const core::Clock& clock,
-             const core::Log& log, const core::Templates& templates, const PasswordPolicy& policy);
+             const core::Log& log, const core::Templates& templates, const PasswordPolicy& policy,
+             std::string dummy_hash = {});  // see PasswordHasher
 
     const core::Config& config;
     store::Database& db;

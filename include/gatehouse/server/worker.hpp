@@ -20,6 +20,7 @@ struct WorkerSetup {
     Scoreboard& scoreboard;
     const core::Log& log;
     sigset_t signal_mask;  // the master's mask before it blocked its signals to fork this worker
+    const std::string& dummy_hash;  // PasswordHasher's, made once by the master
 };
 
 // Runs in the child after fork, which the master does with its signals blocked; never returns (exits 0
