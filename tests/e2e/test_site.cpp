@@ -46,7 +46,7 @@ BOOST_AUTO_TEST_CASE(home_page_renders_in_the_layout) {
     BOOST_TEST(r.header("Content-Type").value_or("").starts_with("text/html"));
     BOOST_TEST(contains(r.body, "<h1>Welcome to Gatehouse</h1>"));
     BOOST_TEST(contains(r.body, "<header class=\"site-header\">"));
-    BOOST_TEST(contains(r.body, "href=\"/static/style.css\""));
+    BOOST_TEST(contains(r.body, "href=\"/static/gatehouse/style.css\""));
     BOOST_TEST(contains(r.body, "href=\"/accounts/login/\""));
 }
 
@@ -110,7 +110,7 @@ BOOST_AUTO_TEST_CASE(security_headers_on_every_kind_of_answer) {
     BOOST_TEST(too_large.status == 413);
     check_security_headers(too_large, "nginx's own 413");
 
-    const auto css = client.get(stack.https_url("/static/style.css"));
+    const auto css = client.get(stack.https_url("/static/gatehouse/style.css"));
     BOOST_TEST(css.status == 200);
     BOOST_TEST(css.header("Content-Type").value_or("").starts_with("text/css"));
     BOOST_TEST(!css.body.empty());
