@@ -69,6 +69,10 @@ $(BUILD)/unit_tests: $(UNIT_OBJ) $(BUILD)/libgatehouse.a
 $(BUILD)/e2e_tests: $(E2E_OBJ) $(BUILD)/libgatehouse.a
 	$(CXX) $(CXXFLAGS) $^ -o $@ $(LDLIBS) -lcurl -lboost_unit_test_framework
 
+# The host's other application in the gate's tests: a bare libfcgi program (tests/apps/).
+$(BUILD)/fcgi_app: $(BUILD)/tests/apps/fcgi_app.o
+	$(CXX) $(CXXFLAGS) $^ -o $@ -lfcgi
+
 # setpriv: when make itself is killed, the stack gets SIGTERM and stops in order.
 run: build
 	exec setpriv --pdeathsig TERM nginx/stack.sh
@@ -76,11 +80,11 @@ run: build
 unit: $(BUILD)/unit_tests $(BUILD)/gatehouse
 	tests/run-suite.sh $(BUILD)/unit_tests
 
-e2e: $(BUILD)/e2e_tests $(BUILD)/gatehouse
+e2e: $(BUILD)/e2e_tests $(BUILD)/gatehouse $(BUILD)/fcgi_app
 	tests/run-suite.sh $(BUILD)/e2e_tests
 
 # The layering check, the units, then the end-to-end suite against real nginx, memcached and SQLite.
-test: $(BUILD)/gatehouse $(BUILD)/unit_tests $(BUILD)/e2e_tests
+test: $(BUILD)/gatehouse $(BUILD)/unit_tests $(BUILD)/e2e_tests $(BUILD)/fcgi_app
 	tests/check-layers.sh
 	tests/run-suite.sh $(BUILD)/unit_tests $(BUILD)/e2e_tests
 
@@ -150,5 +154,5 @@ $(FUZZ_TARGETS:%=fuzz-run-%): fuzz-run-%: $(FUZZ_BUILD)/%
 	  echo "$*: ok, $$(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' $(FUZZ_BUILD)/$*.log | grep -o '[0-9]*$$') runs"; \
 	else tail -n 60 $(FUZZ_BUILD)/$*.log; echo "$*: FAILED (input in $(FUZZ_BUILD)/artifacts/)" >&2; exit 1; fi
 
--include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(E2E_OBJ:.o=.d) $(BUILD)/src/main.d
+-include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(E2E_OBJ:.o=.d) $(BUILD)/src/main.d $(BUILD)/tests/apps/fcgi_app.d
 -include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/tests/fuzz/%.d)

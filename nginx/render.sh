@@ -41,7 +41,6 @@ fi
 sed -e "s|@USER_LINE@|$user_line|g" \
     -e "s|@VAR@|$var|g" \
     -e "s|@HOME@|$home|g" \
-    -e "s|@STATIC@|$home/nginx/static|g" \
     -e "s|@SOCKET@|$GATEHOUSE_SOCKET|g" \
     -e "s|@HTTPS_PORT@|$GATEHOUSE_HTTPS_PORT|g" \
     -e "s|@HTTP_PORT@|$GATEHOUSE_HTTP_PORT|g" \
@@ -49,3 +48,13 @@ sed -e "s|@USER_LINE@|$user_line|g" \
     -e "s|@KEY@|$key|g" \
     -e "s|@LIMIT_REQ@|$limit_req|g" \
     "$home/nginx/nginx.conf.in" > "$var/nginx/nginx.conf"
+
+# The snippets, rendered as `make install` renders them for a host's own nginx (README: Installing
+# on a server), here with this stack's socket and state dir.
+for template in "$home"/nginx/gatehouse-*.conf.in; do
+    sed -e "s|@HOME@|$home|g" \
+        -e "s|@SNIPPETS@|$var/nginx|g" \
+        -e "s|@SOCKET@|$GATEHOUSE_SOCKET|g" \
+        -e "s|@LIMIT_REQ@|$limit_req|g" \
+        "$template" > "$var/nginx/$(basename "$template" .in)"
+done

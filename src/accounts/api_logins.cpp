@@ -118,7 +118,7 @@ std::string open_token_login(Services& s, const User& user, const ClientInfo& cl
     return key;
 }
 
-std::optional<ApiPrincipal> authenticate_token(Services& s, std::string_view key) {
+std::optional<ApiPrincipal> authenticate_token(Services& s, std::string_view key, Lookup lookup) {
     if (key.size() != kApiTokenHexLength || key.find_first_not_of("0123456789abcdef") != std::string_view::npos)
         return std::nullopt;
     auto login = store::LoginStore(s.db).find_by_key(hash_hex(key));
@@ -126,7 +126,7 @@ std::optional<ApiPrincipal> authenticate_token(Services& s, std::string_view key
     auto user = store::UserStore(s.db).find_by_id(login->user_id);
     if (!user || !user->is_active) return std::nullopt;
     const auto now = s.now();
-    if (now - login->last_seen_at >= 60) store::LoginStore(s.db).touch(login->id, now, login->ip);
+    if (lookup == Lookup::Use && now - login->last_seen_at >= 60) store::LoginStore(s.db).touch(login->id, now, login->ip);
     return ApiPrincipal{std::move(*user), login->id, "token"};
 }
 

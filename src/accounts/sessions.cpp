@@ -59,7 +59,8 @@ StartedSession start_session(Services& s, const User& user, bool remember, const
     return started;
 }
 
-std::optional<ActiveSession> resume_session(Services& s, std::string_view session_id, const ClientInfo& client) {
+std::optional<ActiveSession> resume_session(Services& s, std::string_view session_id, const ClientInfo& client,
+                                           Lookup lookup) {
     if (session_id.empty() || session_id.size() > 128) return std::nullopt;
     const std::string hash = session_key_hash(session_id);
     const auto now = s.now();
@@ -70,17 +71,17 @@ std::optional<ActiveSession> resume_session(Services& s, std::string_view sessio
     if (record.is_discarded() || !record.is_object()) return std::nullopt;
     const auto expires = record.value("e", std::int64_t{0});
     if (expires <= now) {
-        end_by_hash(s, hash);
+        if (lookup == Lookup::Use) end_by_hash(s, hash);
         return std::nullopt;
     }
     auto user = store::UserStore(s.db).find_by_id(record.value("u", std::int64_t{0}));
     if (!user || !user->is_active ||
         !core::constant_time_equals(record.value("p", std::string()), password_fingerprint(s, *user))) {
-        end_by_hash(s, hash);
+        if (lookup == Lookup::Use) end_by_hash(s, hash);
         return std::nullopt;
     }
     ActiveSession active{*user, record.value("l", std::int64_t{0}), record.value("r", false)};
-    if (now - record.value("t", std::int64_t{0}) >= kTouchEverySeconds) {
+    if (lookup == Lookup::Use && now - record.value("t", std::int64_t{0}) >= kTouchEverySeconds) {
         store::LoginStore(s.db).touch(active.login_id, now, client.ip);
         record["t"] = now;
         s.cache.set(session_cache_key(hash), record.dump(), expires - now);

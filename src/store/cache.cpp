@@ -14,6 +14,23 @@ namespace {
     throw core::Unavailable("memcached " + std::string(what) + ": " + memcached_strerror(mc, rc));
 }
 
+// A connection the server closed — memcached restarted while this worker made no call — fails the
+// first call made on it ("SYSTEM ERROR", EPIPE), and libmemcached then drops it. Such a call is made
+// once more, on a new connection, so a restart costs no request an error. A server that is really
+// down fails the second try at once too (nothing listens: the connect is refused). A timeout is not
+// retried: a slow server would only be asked twice as long.
+bool connection_lost(memcached_return_t rc) {
+    return rc == MEMCACHED_ERRNO || rc == MEMCACHED_CONNECTION_FAILURE || rc == MEMCACHED_WRITE_FAILURE ||
+           rc == MEMCACHED_READ_FAILURE || rc == MEMCACHED_UNKNOWN_READ_FAILURE || rc == MEMCACHED_SERVER_MARKED_DEAD ||
+           rc == MEMCACHED_SOME_ERRORS;  // mget's word for it
+}
+
+template <class Call>
+memcached_return_t once_more_if_lost(Call call) {
+    const memcached_return_t rc = call();
+    return connection_lost(rc) ? call() : rc;
+}
+
 void check_key(std::string_view key) {
     if (key.empty() || key.size() > 250) throw std::invalid_argument("memcached key length");
     for (unsigned char ch : key)
@@ -90,8 +107,12 @@ std::optional<std::string> Cache::get(std::string_view key) {
     check_key(key);
     size_t length = 0;
     uint32_t flags = 0;
-    memcached_return_t rc;
-    char* value = memcached_get(mc_, key.data(), key.size(), &length, &flags, &rc);
+    char* value = nullptr;
+    const memcached_return_t rc = once_more_if_lost([&] {
+        memcached_return_t got;
+        value = memcached_get(mc_, key.data(), key.size(), &length, &flags, &got);
+        return got;
+    });
     if (value) {
         std::string out(value, length);
         free(value);  // libmemcached hands back malloc'd memory
@@ -103,15 +124,17 @@ std::optional<std::string> Cache::get(std::string_view key) {
 
 void Cache::set(std::string_view key, std::string_view value, std::int64_t ttl_seconds) {
     check_key(key);
-    memcached_return_t rc = memcached_set(mc_, key.data(), key.size(), value.data(), value.size(),
-                                          static_cast<time_t>(ttl_seconds), 0);
+    const memcached_return_t rc = once_more_if_lost([&] {
+        return memcached_set(mc_, key.data(), key.size(), value.data(), value.size(), static_cast<time_t>(ttl_seconds), 0);
+    });
     if (rc != MEMCACHED_SUCCESS) unavailable(mc_, rc, "set");
 }
 
 bool Cache::add(std::string_view key, std::string_view value, std::int64_t ttl_seconds) {
     check_key(key);
-    memcached_return_t rc = memcached_add(mc_, key.data(), key.size(), value.data(), value.size(),
-                                          static_cast<time_t>(ttl_seconds), 0);
+    const memcached_return_t rc = once_more_if_lost([&] {
+        return memcached_add(mc_, key.data(), key.size(), value.data(), value.size(), static_cast<time_t>(ttl_seconds), 0);
+    });
     if (rc == MEMCACHED_SUCCESS) return true;
     if (rc == MEMCACHED_NOTSTORED || rc == MEMCACHED_DATA_EXISTS) return false;
     unavailable(mc_, rc, "add");
@@ -119,7 +142,7 @@ bool Cache::add(std::string_view key, std::string_view value, std::int64_t ttl_s
 
 bool Cache::remove(std::string_view key) {
     check_key(key);
-    memcached_return_t rc = memcached_delete(mc_, key.data(), key.size(), 0);
+    const memcached_return_t rc = once_more_if_lost([&] { return memcached_delete(mc_, key.data(), key.size(), 0); });
     if (rc == MEMCACHED_SUCCESS) return true;
     if (rc == MEMCACHED_NOTFOUND) return false;
     unavailable(mc_, rc, "delete");
@@ -132,8 +155,10 @@ std::uint64_t Cache::increment(std::string_view key, std::uint64_t by, std::int6
     // Two workers creating the same counter at once: one stores it, the other is told NOT_STORED
     // and simply increments the counter that now exists.
     for (int attempt = 0; attempt < 3; ++attempt) {
-        rc = memcached_increment_with_initial(mc_, key.data(), key.size(), by, by, static_cast<time_t>(ttl_seconds),
-                                              &value);
+        rc = once_more_if_lost([&] {
+            return memcached_increment_with_initial(mc_, key.data(), key.size(), by, by,
+                                                    static_cast<time_t>(ttl_seconds), &value);
+        });
         if (rc != MEMCACHED_NOTSTORED && rc != MEMCACHED_DATA_EXISTS) break;
     }
     if (rc != MEMCACHED_SUCCESS) unavailable(mc_, rc, "increment");
@@ -144,23 +169,29 @@ std::optional<Cache::Versioned> Cache::gets(std::string_view key) {
     check_key(key);
     const char* keys[] = {key.data()};
     const size_t lengths[] = {key.size()};
-    memcached_return_t rc = memcached_mget(mc_, keys, lengths, 1);
-    if (rc != MEMCACHED_SUCCESS) unavailable(mc_, rc, "gets");
     std::optional<Versioned> found;
-    // Read to the end of the answer, so the connection is clean for the next call. nullptr: the
-    // handle's own result, which libmemcached reuses and never frees behind our back.
-    while (const memcached_result_st* result = memcached_fetch_result(mc_, nullptr, &rc)) {
-        found = Versioned{std::string(memcached_result_value(result), memcached_result_length(result)),
-                          memcached_result_cas(result)};
-    }
-    if (rc != MEMCACHED_END && rc != MEMCACHED_NOTFOUND && rc != MEMCACHED_SUCCESS) unavailable(mc_, rc, "gets");
+    const memcached_return_t rc = once_more_if_lost([&] {
+        found.reset();
+        memcached_return_t got = memcached_mget(mc_, keys, lengths, 1);
+        if (got != MEMCACHED_SUCCESS) return got;
+        // Read to the end of the answer, so the connection is clean for the next call. nullptr: the
+        // handle's own result, which libmemcached reuses and never frees behind our back.
+        while (const memcached_result_st* result = memcached_fetch_result(mc_, nullptr, &got)) {
+            found = Versioned{std::string(memcached_result_value(result), memcached_result_length(result)),
+                              memcached_result_cas(result)};
+        }
+        return got == MEMCACHED_END || got == MEMCACHED_NOTFOUND ? MEMCACHED_SUCCESS : got;
+    });
+    if (rc != MEMCACHED_SUCCESS) unavailable(mc_, rc, "gets");
     return found;
 }
 
 bool Cache::cas(std::string_view key, std::string_view value, std::int64_t ttl_seconds, std::uint64_t version) {
     check_key(key);
-    const memcached_return_t rc = memcached_cas(mc_, key.data(), key.size(), value.data(), value.size(),
-                                                static_cast<time_t>(ttl_seconds), 0, version);
+    const memcached_return_t rc = once_more_if_lost([&] {
+        return memcached_cas(mc_, key.data(), key.size(), value.data(), value.size(), static_cast<time_t>(ttl_seconds),
+                             0, version);
+    });
     if (rc == MEMCACHED_SUCCESS) return true;
     if (rc == MEMCACHED_DATA_EXISTS || rc == MEMCACHED_NOTFOUND || rc == MEMCACHED_NOTSTORED) return false;
     unavailable(mc_, rc, "cas");

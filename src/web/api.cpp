@@ -102,7 +102,8 @@ accounts::ClientInfo api_client(const http::Request& request) {
     return {request.remote_addr, request.header("user-agent")};
 }
 
-std::expected<accounts::ApiPrincipal, http::Response> api_authenticate(Context& ctx, const http::Request& request) {
+std::expected<accounts::ApiPrincipal, http::Response> api_authenticate(Context& ctx, const http::Request& request,
+                                                                       accounts::Lookup lookup) {
     const std::string header = request.header("authorization");
     const auto space = header.find(' ');
     const std::string scheme = header.substr(0, space);
@@ -113,7 +114,7 @@ std::expected<accounts::ApiPrincipal, http::Response> api_authenticate(Context& 
         return std::unexpected(api_answer(accounts::Outcome::AccessTokenInvalid));
     }
     if (strcasecmp(scheme.c_str(), "Token") == 0 && !credential.empty()) {
-        if (auto principal = accounts::authenticate_token(ctx.accounts, credential)) return *principal;
+        if (auto principal = accounts::authenticate_token(ctx.accounts, credential, lookup)) return *principal;
         return std::unexpected(api_answer(accounts::Outcome::ApiTokenInvalid));
     }
     return std::unexpected(api_answer(accounts::Outcome::NotAuthenticated));

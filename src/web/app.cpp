@@ -53,6 +53,7 @@ const std::vector<Route>& routes() {
         {{"GET", "POST"}, "/api/users/", api_users},
         {{"GET", "PATCH", "DELETE"}, "/api/users/<int:id>/", api_user},
         {{"GET"}, "/api/schema/", api_schema},
+        {{"GET"}, "/auth/check", auth_check},
         {{"GET"}, "/healthz", healthz},
         {{"GET"}, "/status", worker_status},
         {{"GET"}, "/__test__/sleep", test_sleep},

@@ -69,6 +69,13 @@ Browser load_browser(Context& ctx, const http::Request& request) {
     return browser;
 }
 
+std::optional<accounts::ActiveSession> peek_session(Context& ctx, const http::Request& request) {
+    auto sid = request.cookie(kSessionCookie);
+    if (!sid || sid->empty()) return std::nullopt;
+    return accounts::resume_session(ctx.accounts, *sid, {request.remote_addr, request.header("user-agent")},
+                                    accounts::Lookup::Peek);
+}
+
 std::optional<http::Response> csrf_failure(Context& ctx, const http::Request& request, const Browser& browser) {
     if (request.method == "GET" || request.method == "HEAD" || request.method == "OPTIONS") return std::nullopt;
     std::string reason;

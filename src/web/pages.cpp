@@ -9,9 +9,10 @@ constexpr const char* kPendingCookie = "verify_pending";
 constexpr int kPendingSeconds = 3600;
 }  // namespace
 
-http::Response redirect_to_login(const http::Request& request) {
+std::string login_url(std::string_view target) {
+    if (target.empty()) return "/accounts/login/";
     std::string next;
-    for (unsigned char c : request.path) {
+    for (unsigned char c : target) {
         if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.') next += static_cast<char>(c);
         else {
             char buf[4];
@@ -19,8 +20,10 @@ http::Response redirect_to_login(const http::Request& request) {
             next += buf;
         }
     }
-    return http::Response::redirect("/accounts/login/?next=" + next);
+    return "/accounts/login/?next=" + next;
 }
+
+http::Response redirect_to_login(const http::Request& request) { return http::Response::redirect(login_url(request.path)); }
 
 http::Response refusal_page(Context& ctx, Browser& browser, const accounts::Refusal& refusal) {
     const int status = answer_for(refusal.outcome).page_status;

@@ -106,9 +106,12 @@ std::atomic<int> unique_counter{0};
 
 Browser::Browser(const Stack& stack, std::string user_agent) : stack_(stack), user_agent_(std::move(user_agent)) {}
 
+Browser::Browser(const Stack& stack, std::string user_agent, std::string site)
+    : stack_(stack), user_agent_(std::move(user_agent)), site_(std::move(site)) {}
+
 std::string Browser::url(const std::string& path_or_url) const {
     if (path_or_url.starts_with("https://") || path_or_url.starts_with("http://")) return path_or_url;
-    return stack_.https_url(path_or_url);
+    return site_.empty() ? stack_.https_url(path_or_url) : site_ + path_or_url;
 }
 
 std::optional<std::string> Browser::cookie(std::string_view name) const {
@@ -117,7 +120,7 @@ std::optional<std::string> Browser::cookie(std::string_view name) const {
     return value;
 }
 
-std::string Browser::origin() const { return stack_.https_url(""); }
+std::string Browser::origin() const { return site_.empty() ? stack_.https_url("") : site_; }
 
 HeaderList Browser::with_agent(const HeaderList& headers) const {
     HeaderList out = headers;

@@ -19,6 +19,9 @@ class Browser {
 public:
     // user_agent: sent with every request (the devices page names logins by it).
     explicit Browser(const Stack& stack, std::string user_agent = "Mozilla/5.0 (X11; Linux x86_64) e2e-browser");
+    // The same, on another site that serves Gatehouse's pages (a host's nginx with the snippet):
+    // site is its https://host:port.
+    Browser(const Stack& stack, std::string user_agent, std::string site);
 
     // GET a path (or a full URL); remembers the page's CSRF token when it has one. No redirect followed.
     HttpResponse get(const std::string& path_or_url, const HeaderList& headers = {});
@@ -44,6 +47,7 @@ private:
 
     const Stack& stack_;
     std::string user_agent_;
+    std::string site_;  // empty: the stack's own
     HttpClient client_;
     std::string csrf_token_;
 };

@@ -174,6 +174,8 @@ std::string describe_status(int status) {
     return "status " + std::to_string(status);
 }
 
+}  // namespace
+
 bool unix_socket_accepts(const std::string& path) {
     const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return false;
@@ -184,6 +186,8 @@ bool unix_socket_accepts(const std::string& path) {
     ::close(fd);
     return ok;
 }
+
+namespace {
 
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -437,6 +441,26 @@ Stack& shared_stack() {
 }
 
 void stop_shared_stack() { shared_instance.reset(); }
+
+ChildProcess::ChildProcess(const std::string& program, const std::vector<std::string>& argv, const std::string& log_path) {
+    std::vector<std::string> env;
+    for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
+    pid_ = spawn(program, argv, env, log_path, fs::current_path().string());
+}
+
+ChildProcess::~ChildProcess() { stop(); }
+
+void ChildProcess::stop() {
+    if (pid_ <= 0) return;
+    ::kill(-pid_, SIGTERM);
+    if (!wait_exit(pid_, 10s)) {
+        ::kill(-pid_, SIGKILL);
+        wait_exit(pid_, 5s);
+    }
+    pid_ = 0;
+}
+
+int free_port() { return pick_two_ports().first; }
 
 bool process_running(pid_t pid) {
     if (pid <= 0) return false;

@@ -101,6 +101,28 @@ void stop_shared_stack();  // the global fixture in main.cpp calls this at the e
 
 // --- small process and timing helpers for the tests ---
 
+// A server a test starts itself (a host's own nginx, another application), spawned as the stack's
+// servers are: a process group of its own, stdout and stderr appended to log_path, this process's
+// environment, SIGTERM'd should the test process die. stop() (and the destructor) sends SIGTERM and
+// waits up to 10 s, then SIGKILLs the group.
+class ChildProcess {
+public:
+    ChildProcess(const std::string& program, const std::vector<std::string>& argv, const std::string& log_path);
+    ~ChildProcess();
+    ChildProcess(const ChildProcess&) = delete;
+    ChildProcess& operator=(const ChildProcess&) = delete;
+    pid_t pid() const { return pid_; }
+    void stop();
+
+private:
+    pid_t pid_ = 0;
+};
+
+// A free TCP port on 0.0.0.0 (bound, then released).
+int free_port();
+// Something accepts connections on this unix socket.
+bool unix_socket_accepts(const std::string& path);
+
 // The process exists and is not a zombie.
 bool process_running(pid_t pid);
 // Every live process whose ancestor chain reaches pid (from /proc), pid excluded.

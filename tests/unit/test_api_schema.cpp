@@ -53,7 +53,10 @@ std::string openapi_path(const std::string& pattern) {
     return std::regex_replace(pattern, param, "{$1}");
 }
 
-bool documented_in_schema(const std::string& pattern) { return pattern.starts_with("/api/") || pattern == "/healthz"; }
+// The API, and the machine-read endpoints outside it (health, the gate, metrics); not the HTML pages.
+bool documented_in_schema(const std::string& pattern) {
+    return pattern.starts_with("/api/") || pattern == "/healthz" || pattern == "/auth/check" || pattern == "/metrics";
+}
 
 // The routed API paths with their methods (HEAD is the router's, implied by GET: never listed).
 std::map<std::string, Methods> routed() {

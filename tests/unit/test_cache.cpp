@@ -116,4 +116,36 @@ BOOST_AUTO_TEST_CASE(unavailable_then_recovers, *boost::unit_test::timeout(30)) 
     BOOST_TEST(cache.increment("n", 3, 60) == 3u);
 }
 
+// A worker that made no call while memcached was away still holds its connection to the old server:
+// its first call once the new one is up must succeed, not pay a 503 for the dead connection.
+BOOST_AUTO_TEST_CASE(the_first_call_after_a_restart_succeeds, *boost::unit_test::timeout(30)) {
+    for (int round = 0; round < 3; ++round) {
+        Cache cache(socket);
+        cache.set("k", "v", 60);
+        stop();
+        start();
+        BOOST_CHECK_NO_THROW(BOOST_TEST(!cache.get("k").has_value()));
+        BOOST_CHECK_NO_THROW(cache.set("k", "again", 60));
+        BOOST_CHECK_NO_THROW(BOOST_TEST(cache.increment("n", 1, 60) == 1u));
+    }
+    // each kind of call, each the first on a dead connection
+    Cache cache(socket);
+    cache.set("k", "v", 60);
+    stop();
+    start();
+    BOOST_CHECK_NO_THROW(cache.set("k", "v", 60));
+    stop();
+    start();
+    BOOST_CHECK_NO_THROW(BOOST_TEST(cache.add("a", "v", 60)));
+    stop();
+    start();
+    BOOST_CHECK_NO_THROW(BOOST_TEST(cache.increment("n", 2, 60) == 2u));
+    stop();
+    start();
+    BOOST_CHECK_NO_THROW(BOOST_TEST(!cache.gets("k").has_value()));
+    stop();
+    start();
+    BOOST_CHECK_NO_THROW(BOOST_TEST(!cache.remove("k")));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

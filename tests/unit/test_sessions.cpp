@@ -233,6 +233,27 @@ BOOST_AUTO_TEST_CASE(last_seen_is_updated_at_most_once_a_minute) {
     BOOST_TEST(last_seen() == test::kAccountsStart + 120);
 }
 
+// The gate's lookup (Lookup::Peek) finds the same user but writes nothing: no "last seen", and an
+// expired session is not ended by it (the next real use ends it).
+BOOST_AUTO_TEST_CASE(a_peek_finds_the_user_and_writes_nothing) {
+    const auto user = make_user("alice@example.org");
+    const auto started = start_session(services, user, false, client);
+    store::LoginStore logins(db);
+    clock.advance(120s);
+    const auto peeked = resume_session(services, started.id, client, accounts::Lookup::Peek);
+    BOOST_REQUIRE(peeked.has_value());
+    BOOST_TEST(peeked->user.id == user.id);
+    BOOST_TEST(logins.find(started.login_id)->last_seen_at == test::kAccountsStart);
+    BOOST_REQUIRE(resume_session(services, started.id, client).has_value());
+    BOOST_TEST(logins.find(started.login_id)->last_seen_at == test::kAccountsStart + 120);
+
+    clock.advance(std::chrono::seconds(accounts::kBrowserSessionSeconds));
+    BOOST_TEST(!resume_session(services, started.id, client, accounts::Lookup::Peek).has_value());
+    BOOST_TEST(!logins.find(started.login_id)->revoked_at.has_value());
+    BOOST_TEST(!resume_session(services, started.id, client).has_value());
+    BOOST_TEST(logins.find(started.login_id)->revoked_at.has_value());
+}
+
 BOOST_AUTO_TEST_CASE(touching_does_not_extend_the_session) {
     const auto user = make_user("alice@example.org");
     const auto started = start_session(services, user, false, client);

@@ -46,6 +46,6 @@ std::expected<void, Refusal> log_out_api(Services& services, const ApiPrincipal&
 
 // A new API token (40 hex) for this device; only its SHA-256 is stored (log_in calls it).
 std::string open_token_login(Services& services, const User& user, const ClientInfo& client);
-std::optional<ApiPrincipal> authenticate_token(Services& services, std::string_view key);
+std::optional<ApiPrincipal> authenticate_token(Services& services, std::string_view key, Lookup lookup = Lookup::Use);
 
 }  // namespace gatehouse::accounts

@@ -26,6 +26,11 @@ struct ClientInfo {
     std::string user_agent;
 };
 
+// How a session or API token is looked up. Use: a request of the login itself — it counts as the
+// login's activity ("last seen") and a session found dead is ended. Peek: the gate (/auth/check)
+// asking on behalf of another application — nothing is written.
+enum class Lookup { Use, Peek };
+
 struct Services {
     Services(const core::Config& config, store::Database& db, store::Cache& cache, const core::Clock& clock,
              const core::Log& log, const core::Templates& templates, const PasswordPolicy& policy,

@@ -29,7 +29,8 @@ inline constexpr int kBrowserSessionSeconds = 86400;  // "remember me" off: the 
 // A new session for the user (login rotates the id: the old one, if any, is ended by the caller).
 StartedSession start_session(Services& services, const User& user, bool remember, const ClientInfo& client);
 // The session's user, when the id is live, the user active and the password unchanged.
-std::optional<ActiveSession> resume_session(Services& services, std::string_view session_id, const ClientInfo& client);
+std::optional<ActiveSession> resume_session(Services& services, std::string_view session_id, const ClientInfo& client,
+                                           Lookup lookup = Lookup::Use);
 void end_session(Services& services, std::string_view session_id);
 std::string session_key_hash(std::string_view session_id);
 

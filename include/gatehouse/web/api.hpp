@@ -40,6 +40,7 @@ accounts::ClientInfo api_client(const http::Request& request);
 
 // Bearer (JWT access) or Token; the 401 answer (NotAuthenticated, AccessTokenInvalid, ApiTokenInvalid)
 // when neither is good.
-std::expected<accounts::ApiPrincipal, http::Response> api_authenticate(Context& ctx, const http::Request& request);
+std::expected<accounts::ApiPrincipal, http::Response> api_authenticate(Context& ctx, const http::Request& request,
+                                                                       accounts::Lookup lookup = accounts::Lookup::Use);
 
 }  // namespace gatehouse::web

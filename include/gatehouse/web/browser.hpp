@@ -28,6 +28,8 @@ struct Browser {
 };
 
 Browser load_browser(Context& ctx, const http::Request& request);
+// The session of the request's cookie, looked up without writing anything (the gate's lookup).
+std::optional<accounts::ActiveSession> peek_session(Context& ctx, const http::Request& request);
 
 // For unsafe methods: the Origin/Referer must be this site and the submitted token must match the
 // csrftoken cookie. Returns the 403 page when not.

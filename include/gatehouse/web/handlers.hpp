@@ -67,6 +67,9 @@ http::Response api_schema(Context& ctx, http::Request& req);
 http::Response api_users(Context& ctx, http::Request& req);
 http::Response api_user(Context& ctx, http::Request& req);
 
+// gate.cpp
+http::Response auth_check(Context& ctx, http::Request& req);
+
 // ops.cpp
 http::Response healthz(Context& ctx, http::Request& req);
 http::Response worker_status(Context& ctx, http::Request& req);

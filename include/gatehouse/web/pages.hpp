@@ -7,6 +7,8 @@ namespace gatehouse::web {
 
 // 302 to the login page with ?next=<this path>.
 http::Response redirect_to_login(const http::Request& request);
+// /accounts/login/?next=<target, percent-encoded> ("/accounts/login/" for an empty target).
+std::string login_url(std::string_view next);
 // A refusal that is a page of its own (a rate limit, a forbidden action…): the answers table's page
 // status and message, with Retry-After when the refusal has one.
 http::Response refusal_page(Context& ctx, Browser& browser, const accounts::Refusal& refusal);
