@@ -28,7 +28,7 @@ PACKAGES := g++ make pkg-config openssl ca-certificates procps \
             libfcgi-dev libcgicc-dev libssl-dev libsodium-dev libcjose-dev libphonenumber-dev \
             libsqlite3-dev sqlite3 libmemcached-dev libutf8proc-dev libctemplate-dev nlohmann-json3-dev \
             libcurl4-openssl-dev libgmime-3.0-dev libboost-test-dev nginx memcached wrk curl \
-            python3-jwt python3-jwcrypto
+            python3-jwt python3-jwcrypto chromium
 
 LIB_SRC   := $(filter-out src/main.cpp,$(wildcard src/*/*.cpp))
 LIB_OBJ   := $(LIB_SRC:%.cpp=$(BUILD)/%.o)
@@ -37,7 +37,7 @@ E2E_SRC   := $(wildcard tests/e2e/*.cpp)
 UNIT_OBJ  := $(UNIT_SRC:%.cpp=$(BUILD)/%.o)
 E2E_OBJ   := $(E2E_SRC:%.cpp=$(BUILD)/%.o)
 
-.PHONY: build deps run test unit e2e bench walk clean fuzz fuzz-deps fuzz-build check-layers
+.PHONY: build deps run test unit e2e bench walk clean fuzz fuzz-deps fuzz-build check-layers openapi-check vendor-docs
 build: $(BUILD)/gatehouse
 
 # Installing packages needs root; everyone else gets the list of what is missing.
@@ -83,9 +83,31 @@ unit: $(BUILD)/unit_tests $(BUILD)/gatehouse
 e2e: $(BUILD)/e2e_tests $(BUILD)/gatehouse $(BUILD)/fcgi_app
 	tests/run-suite.sh $(BUILD)/e2e_tests
 
-# The layering check, the units, then the end-to-end suite against real nginx, memcached and SQLite.
-test: $(BUILD)/gatehouse $(BUILD)/unit_tests $(BUILD)/e2e_tests $(BUILD)/fcgi_app
+# The OpenAPI document checked by an independent validator: @seriousme/openapi-schema-validator (the
+# official OpenAPI 3.1 JSON Schema, and every $ref resolved), pinned, from the npm registry into build/
+# on first use (npm from Debian when the machine has none). Exits non-zero on an invalid document.
+OPENAPI_VALIDATOR := @seriousme/openapi-schema-validator@2.11.0
+VALIDATOR_DIR     := build/tools/openapi-schema-validator-2.11.0
+VALIDATE_API      := $(VALIDATOR_DIR)/node_modules/.bin/validate-api
+
+$(VALIDATE_API): | deps
+	@command -v npm >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get install -y -q --no-install-recommends npm; }
+	@mkdir -p $(VALIDATOR_DIR) && echo '{"private": true}' > $(VALIDATOR_DIR)/package.json
+	cd $(VALIDATOR_DIR) && npm install --no-audit --no-fund --silent $(OPENAPI_VALIDATOR)
+
+openapi-check: $(VALIDATE_API)
+	$(VALIDATE_API) templates/openapi.json
+
+# Swagger UI and ReDoc, checked in under nginx/static/vendor/ for the API docs pages: fetch the pinned
+# versions again (nginx/vendor-docs.sh names them) with `npm pack`.
+vendor-docs:
+	nginx/vendor-docs.sh
+
+# The layering check, the OpenAPI document, the units, then the end-to-end suite against real nginx,
+# memcached and SQLite.
+test: $(BUILD)/gatehouse $(BUILD)/unit_tests $(BUILD)/e2e_tests $(BUILD)/fcgi_app $(VALIDATE_API)
 	tests/check-layers.sh
+	$(VALIDATE_API) templates/openapi.json
 	tests/run-suite.sh $(BUILD)/unit_tests $(BUILD)/e2e_tests
 
 check-layers:
