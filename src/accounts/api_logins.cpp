@@ -105,6 +105,17 @@ std::expected<void, Refusal> end_refresh_family(Services& s, const User& user, s
     return {};
 }
 
+std::expected<void, Refusal> end_jwt_login(Services& s, const ApiPrincipal& principal) {
+    store::LoginStore logins(s.db);
+    auto login = logins.find(principal.login_id);
+    if (principal.kind != "jwt" || !login || login->user_id != principal.user.id || login->kind != "jwt" ||
+        !is_live(*login, s.now()))
+        return std::unexpected(refuse(Outcome::RefreshInvalid));
+    if (login->current_jti) logins.blacklist(*login->current_jti, login->id, s.now(), login->expires_at);
+    revoke_login(s, *login);
+    return {};
+}
+
 std::expected<void, Refusal> log_out_api(Services& s, const ApiPrincipal& principal, std::string_view refresh) {
     if (principal.kind == "jwt") return end_refresh_family(s, principal.user, refresh);
     if (auto login = store::LoginStore(s.db).find(principal.login_id)) revoke_login(s, *login);

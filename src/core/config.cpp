@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
@@ -160,6 +161,14 @@ const std::vector<Setting>& settings_table() {
         GH_BOOL("PASSWORD_COMPOSITION", password_composition),
         GH_INT("REFRESH_GRACE", refresh_grace, 0, 3600),
         GH_BOOL("TEST_HOOKS", test_hooks),
+        Setting{"CORS_ORIGINS", false,
+                [](Config& c, const std::string& k, const std::string& v) { c.cors_origins = parse_origins(k, v); },
+                [](const Config& c) {
+                    std::string out;
+                    for (const auto& o : c.cors_origins) out += (out.empty() ? "" : ",") + o;
+                    return out;
+                }},
+        GH_BOOL("JWT_COOKIE", jwt_cookie),
     };
     return table;
 }
@@ -241,7 +250,63 @@ std::string default_home() {
     return path;
 }
 
+bool valid_host(std::string_view host) {
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')  // an IPv6 literal
+        return host.substr(1, host.size() - 2).find_first_not_of("0123456789abcdef:.") == std::string_view::npos;
+    if (host.empty() || host.size() > 253 || host.front() == '.' || host.front() == '-') return false;
+    return host.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-") == std::string_view::npos &&
+           host.find("..") == std::string_view::npos;
+}
+
+// One origin, normalised as a browser serialises it; the ConfigError names the entry.
+std::string parse_origin(const std::string& key, std::string origin) {
+    auto bad = [&](const std::string& why) {
+        return ConfigError(key + ": '" + origin + "' " + why + " (expected exact origins like https://app.example.org)");
+    };
+    if (origin.find('*') != std::string::npos) throw bad("is a wildcard; only exact origins are allowed (credentials are sent)");
+    std::string lower = origin;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    std::string_view scheme;
+    if (lower.starts_with("https://")) scheme = "https";
+    else if (lower.starts_with("http://")) scheme = "http";
+    else throw bad("has no http:// or https:// scheme");
+    std::string_view rest = std::string_view(lower).substr(scheme.size() + 3);
+    if (rest.find_first_of("/?#") != std::string_view::npos) throw bad("has a path, query or fragment");
+    if (rest.find('@') != std::string_view::npos) throw bad("has user information");
+    std::string_view host = rest;
+    std::string port;
+    if (const auto colon = rest.rfind(':'); colon != std::string_view::npos && rest.find(']', colon) == std::string_view::npos) {
+        host = rest.substr(0, colon);
+        const std::string_view digits = rest.substr(colon + 1);
+        int number = 0;
+        const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
+        if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size() || number < 1 || number > 65535)
+            throw bad("has a bad port");
+        if (!(scheme == "https" && number == 443) && !(scheme == "http" && number == 80)) port = std::to_string(number);
+    }
+    if (!valid_host(host)) throw bad("has a bad host");
+    std::string out = std::string(scheme) + "://" + std::string(host);
+    if (!port.empty()) out += ":" + port;
+    return out;
+}
+
 }  // namespace
+
+std::vector<std::string> parse_origins(const std::string& key, const std::string& value) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= value.size()) {
+        auto end = value.find(',', start);
+        if (end == std::string::npos) end = value.size();
+        const std::string entry = trim(value.substr(start, end - start));
+        if (!entry.empty()) {
+            std::string origin = parse_origin(key, entry);
+            if (std::find(out.begin(), out.end(), origin) == out.end()) out.push_back(std::move(origin));
+        }
+        start = end + 1;
+    }
+    return out;
+}
 
 std::string Config::db_path() const { return var_dir + "/gatehouse.db"; }
 std::string Config::socket_path() const { return var_dir + "/run/gatehouse.sock"; }

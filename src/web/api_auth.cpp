@@ -4,7 +4,9 @@
 #include "gatehouse/accounts/logins.hpp"
 #include "gatehouse/accounts/users.hpp"
 #include "gatehouse/web/api.hpp"
+#include "gatehouse/web/browser.hpp"
 #include "gatehouse/web/handlers.hpp"
+#include "gatehouse/web/refresh_cookie.hpp"
 
 namespace gatehouse::web {
 namespace {
@@ -17,10 +19,6 @@ std::expected<accounts::LoggedIn, http::Response> password_login(Context& ctx, h
                                               kind, false, {}, api_client(req)});
     if (!in) return std::unexpected(api_answer(in.error()));
     return *in;
-}
-
-http::Response token_pair(const accounts::LoggedIn& in) {
-    return http::Response::json(200, {{"access", in.tokens.access}, {"refresh", in.tokens.refresh}, {"user", user_json(in.user)}});
 }
 
 }  // namespace
@@ -36,14 +34,27 @@ http::Response api_register(Context& ctx, http::Request& req) {
 http::Response api_token_obtain(Context& ctx, http::Request& req) {
     auto in = password_login(ctx, req, accounts::LoginKind::Jwt);
     if (!in) return in.error();
-    return token_pair(*in);
+    return token_pair_answer(ctx, req, in->tokens, &in->user);
 }
 
 http::Response api_token_refresh(Context& ctx, http::Request& req) {
-    if (auto missing = require_fields(req, {"refresh"})) return *missing;
-    auto pair = accounts::rotate_refresh(ctx.accounts, api_field_or_empty(req, "refresh"), api_client(req));
-    if (!pair) return api_answer(pair.error());
-    return http::Response::json(200, {{"access", pair->access}, {"refresh", pair->refresh}});
+    const auto cookie = refresh_from_cookie(ctx, req);
+    if (cookie) {
+        // A cookie rides along with any request the browser makes: the CSRF check of the forms.
+        if (auto refused = csrf_refusal(req, ctx.config.cors_origins)) {
+            ctx.log.warning("csrf refused: " + refused->substr(0, refused->find('.')));
+            return api_detail(403, "CSRF Failed: " + *refused, "permission_denied");
+        }
+    } else if (auto missing = require_fields(req, {"refresh"})) {
+        return *missing;
+    }
+    auto pair = accounts::rotate_refresh(ctx.accounts, cookie.value_or(api_field_or_empty(req, "refresh")), api_client(req));
+    if (!pair) {
+        auto refused = api_answer(pair.error());
+        if (cookie) expire_refresh_cookie(refused);  // a dead token is of no use to keep
+        return refused;
+    }
+    return token_pair_answer(ctx, req, *pair);
 }
 
 http::Response api_token_verify(Context& ctx, http::Request& req) {
@@ -62,11 +73,17 @@ http::Response api_login(Context& ctx, http::Request& req) {
 http::Response api_logout(Context& ctx, http::Request& req) {
     auto principal = api_authenticate(ctx, req);
     if (!principal) return principal.error();
-    if (principal->kind == "jwt")
+    // With the refresh cookie, which is scoped to the refresh path and so never reaches this one, a
+    // Bearer caller sends no refresh token: its access token's own login ends.
+    const bool by_access = ctx.config.jwt_cookie && principal->kind == "jwt" && api_field_or_empty(req, "refresh").empty();
+    if (principal->kind == "jwt" && !by_access)
         if (auto missing = require_fields(req, {"refresh"})) return *missing;
-    auto done = accounts::log_out_api(ctx.accounts, *principal, api_field_or_empty(req, "refresh"));
+    auto done = by_access ? accounts::end_jwt_login(ctx.accounts, *principal)
+                          : accounts::log_out_api(ctx.accounts, *principal, api_field_or_empty(req, "refresh"));
     if (!done) return api_answer(done.error());
-    return http::Response::json(200, {{"detail", "Logged out."}});
+    auto response = http::Response::json(200, {{"detail", "Logged out."}});
+    if (ctx.config.jwt_cookie) expire_refresh_cookie(response);
+    return response;
 }
 
 http::Response api_logout_all(Context& ctx, http::Request& req) {

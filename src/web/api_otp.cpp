@@ -3,6 +3,7 @@
 #include "gatehouse/accounts/otp.hpp"
 #include "gatehouse/web/api.hpp"
 #include "gatehouse/web/handlers.hpp"
+#include "gatehouse/web/refresh_cookie.hpp"
 
 namespace gatehouse::web {
 namespace {
@@ -52,7 +53,7 @@ http::Response api_phone_verify(Context& ctx, http::Request& req) {
                                                                             api_field_or_empty(req, "code")},
                                               accounts::LoginKind::Jwt, false, {}, api_client(req)});
     if (!in) return api_answer(in.error());
-    return http::Response::json(200, {{"access", in->tokens.access}, {"refresh", in->tokens.refresh}, {"user", user_json(in->user)}});
+    return token_pair_answer(ctx, req, in->tokens, &in->user);
 }
 
 }  // namespace gatehouse::web

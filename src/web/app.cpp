@@ -2,6 +2,7 @@
 
 #include "gatehouse/core/errors.hpp"
 #include "gatehouse/http/router.hpp"
+#include "gatehouse/web/cors.hpp"
 #include "gatehouse/web/handlers.hpp"
 #include "gatehouse/web/render.hpp"
 
@@ -71,6 +72,8 @@ const http::Router& router() {
     return r;
 }
 
+Outcome route_request(Context& ctx, http::Request& request);
+
 }  // namespace
 
 http::Response error_response(const Context& ctx, bool api, int status, const std::string& detail,
@@ -90,6 +93,20 @@ http::Response error_response(const Context& ctx, bool api, int status, const st
 }
 
 Outcome handle_request(Context& ctx, http::Request& request) {
+    if (is_cors_preflight(ctx.config, request)) {
+        // OPTIONS is no route's method: a routed path answers MethodNotAllowed with all of its methods.
+        const auto match = router().match("OPTIONS", request.path);
+        if (match.kind == http::RouteMatch::Kind::MethodNotAllowed)
+            return {cors_preflight(ctx.config, request, match.allowed), "-"};
+    }
+    auto outcome = route_request(ctx, request);
+    add_cors_headers(ctx.config, request, outcome.response);
+    return outcome;
+}
+
+namespace {
+
+Outcome route_request(Context& ctx, http::Request& request) {
     const bool api = request.is_api();
     const auto match = router().match(request.method, request.path);
     switch (match.kind) {
@@ -129,6 +146,8 @@ Outcome handle_request(Context& ctx, http::Request& request) {
         return {error_response(ctx, api, 500, "Something went wrong on our side.", "server_error"), route.pattern};
     }
 }
+
+}  // namespace
 
 std::vector<std::pair<std::string, std::vector<std::string>>> route_table() {
     std::vector<std::pair<std::string, std::vector<std::string>>> out;

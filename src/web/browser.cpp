@@ -2,6 +2,7 @@
 
 #include "gatehouse/accounts/csrf.hpp"
 #include "gatehouse/core/crypto.hpp"
+#include "gatehouse/web/cors.hpp"
 #include "gatehouse/web/render.hpp"
 
 #include <algorithm>
@@ -34,10 +35,6 @@ void read_flash(const Context& ctx, const http::Request& request, Browser& brows
     browser.flash_text = decoded->substr(bar + 1);
 }
 
-void set_csrf_cookie(http::Response& response, const std::string& secret) {
-    response.set_cookie(http::Cookie{kCsrfCookie, secret, kCsrfCookieAge, "/", false, true, "Lax"});
-}
-
 std::string upper(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
     return s;
@@ -58,8 +55,7 @@ Browser load_browser(Context& ctx, const http::Request& request) {
         browser.session_id = *sid;
         browser.session = accounts::resume_session(ctx.accounts, *sid, browser.client);
     }
-    auto csrf = request.cookie(kCsrfCookie);
-    if (csrf && accounts::unmask_csrf_token(*csrf) && csrf->size() == 32) {
+    if (auto csrf = csrf_cookie_secret(request)) {
         browser.csrf_secret = *csrf;
     } else {
         browser.csrf_secret = accounts::new_csrf_secret();
@@ -76,19 +72,33 @@ std::optional<accounts::ActiveSession> peek_session(Context& ctx, const http::Re
                                     accounts::Lookup::Peek);
 }
 
-std::optional<http::Response> csrf_failure(Context& ctx, const http::Request& request, const Browser& browser) {
+std::optional<std::string> csrf_cookie_secret(const http::Request& request) {
+    auto csrf = request.cookie(kCsrfCookie);
+    if (csrf && csrf->size() == 32 && accounts::unmask_csrf_token(*csrf)) return csrf;
+    return std::nullopt;
+}
+
+void set_csrf_cookie(http::Response& response, const std::string& secret) {
+    response.set_cookie(http::Cookie{kCsrfCookie, secret, kCsrfCookieAge, "/", false, true, "Lax"});
+}
+
+std::optional<std::string> csrf_refusal(const http::Request& request, const std::vector<std::string>& trusted_origins) {
     if (request.method == "GET" || request.method == "HEAD" || request.method == "OPTIONS") return std::nullopt;
-    std::string reason;
-    if (!accounts::csrf_origin_ok(request.header("origin"), request.header("referer"), request.header("host")))
-        reason = "The request did not come from this site (Origin or Referer checking failed).";
-    else if (browser.csrf_cookie_new)
-        reason = "CSRF cookie not set. Your browser must accept cookies from this site.";
-    else {
-        std::string submitted = request.form_field("csrfmiddlewaretoken").value_or(request.header("x-csrftoken"));
-        if (!accounts::csrf_token_matches(browser.csrf_secret, submitted))
-            reason = "CSRF token missing or incorrect.";
-    }
-    if (reason.empty()) return std::nullopt;
+    const std::string origin = request.header("origin");
+    if (!accounts::csrf_origin_ok(origin, request.header("referer"), request.header("host")) &&
+        !cors_origin_allowed(trusted_origins, origin))
+        return "The request did not come from this site (Origin or Referer checking failed).";
+    const auto secret = csrf_cookie_secret(request);
+    if (!secret) return "CSRF cookie not set. Your browser must accept cookies from this site.";
+    const std::string submitted = request.form_field("csrfmiddlewaretoken").value_or(request.header("x-csrftoken"));
+    if (!accounts::csrf_token_matches(*secret, submitted)) return "CSRF token missing or incorrect.";
+    return std::nullopt;
+}
+
+std::optional<http::Response> csrf_failure(Context& ctx, const http::Request& request, const Browser& browser) {
+    const auto refused = csrf_refusal(request);
+    if (!refused) return std::nullopt;
+    const std::string& reason = *refused;
     ctx.log.warning("csrf refused: " + reason.substr(0, reason.find('.')));
     ctemplate::TemplateDictionary dict("csrf");
     dict.SetValue("REASON", reason);

@@ -141,4 +141,37 @@ BOOST_AUTO_TEST_CASE(ensure_secrets_creates_private_files_once) {
     BOOST_TEST(third.secret_key == "from-the-environment");
 }
 
+BOOST_AUTO_TEST_CASE(cors_origins_are_exact_origins_normalised_as_browsers_send_them) {
+    BOOST_TEST(make_config({}, {}).cors_origins.empty());  // off by default
+    BOOST_TEST(!make_config({}, {}).jwt_cookie);
+    const Config c = make_config({}, {{"GATEHOUSE_CORS_ORIGINS",
+                                       " https://App.Example.org , http://localhost:5173,https://app.example.org:443,"
+                                       "http://[::1]:8080, https://10.0.0.7:08443 ,"}});
+    const std::vector<std::string> expected = {"https://app.example.org", "http://localhost:5173", "http://[::1]:8080",
+                                               "https://10.0.0.7:8443"};
+    BOOST_TEST(c.cors_origins == expected, boost::test_tools::per_element());
+    BOOST_TEST(make_config({}, {{"GATEHOUSE_JWT_COOKIE", "1"}}).jwt_cookie);
+    // What `gatehouse config` prints reads back as the same list.
+    BOOST_TEST(config_as_shell(c).find("export GATEHOUSE_CORS_ORIGINS='https://app.example.org,http://localhost:5173,"
+                                       "http://[::1]:8080,https://10.0.0.7:8443'") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(cors_origins_refuse_anything_but_scheme_host_and_port) {
+    for (const char* bad : {"*", "https://*.example.org", "app.example.org", "ftp://app.example.org",
+                            "https://app.example.org/", "https://app.example.org/spa", "https://app.example.org?x=1",
+                            "https://user@app.example.org", "https://app.example.org:0", "https://app.example.org:99999",
+                            "https://app.example.org:", "https://app.example.org:80a", "https://", "null",
+                            "https://app_example.org", "https://app example.org", "https://ok.example.org,https://"}) {
+        BOOST_TEST(rejects({}, {{"GATEHOUSE_CORS_ORIGINS", bad}}, "GATEHOUSE_CORS_ORIGINS"), bad);
+    }
+    BOOST_TEST(rejects({{"GATEHOUSE_CORS_ORIGINS", "*"}}, {}, "GATEHOUSE_CORS_ORIGINS"));  // from the file too
+    BOOST_TEST(rejects({}, {{"GATEHOUSE_JWT_COOKIE", "sometimes"}}, "GATEHOUSE_JWT_COOKIE"));
+    try {
+        parse_origins("GATEHOUSE_CORS_ORIGINS", "https://ok.example.org, https://bad.example.org/path");
+        BOOST_TEST(false, "a path was accepted");
+    } catch (const ConfigError& e) {
+        BOOST_TEST(std::string(e.what()).find("'https://bad.example.org/path'") != std::string::npos, e.what());
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -44,6 +44,11 @@ std::expected<void, Refusal> end_refresh_family(Services& services, const User& 
 // a Token caller ends the login of its token.
 std::expected<void, Refusal> log_out_api(Services& services, const ApiPrincipal& principal, std::string_view refresh);
 
+// Bearer logout without a refresh token in hand (GATEHOUSE_JWT_COOKIE: it sits in a cookie the logout
+// does not carry): the login (family) of the caller's own access token ends and its current refresh
+// token is blacklisted. RefreshInvalid when the caller is not a live JWT login.
+std::expected<void, Refusal> end_jwt_login(Services& services, const ApiPrincipal& principal);
+
 // A new API token (40 hex) for this device; only its SHA-256 is stored (log_in calls it).
 std::string open_token_login(Services& services, const User& user, const ClientInfo& client);
 std::optional<ApiPrincipal> authenticate_token(Services& services, std::string_view key, Lookup lookup = Lookup::Use);

@@ -52,6 +52,8 @@ struct Config {
     bool password_composition = true;
     int refresh_grace = 0;
     bool test_hooks = false;         // test-only endpoints (/__test__/…); never in production
+    std::vector<std::string> cors_origins;  // exact origins ("https://app.example.org") allowed CORS on /api/
+    bool jwt_cookie = false;         // the refresh token travels in an HttpOnly cookie, not in the JSON
 
     std::string db_path() const;              // $VAR/gatehouse.db
     std::string socket_path() const;          // $VAR/run/gatehouse.sock (FastCGI)
@@ -60,6 +62,11 @@ struct Config {
 };
 
 using Settings = std::map<std::string, std::string>;
+
+// GATEHOUSE_CORS_ORIGINS: comma-separated origins, each scheme://host[:port] with scheme http or https
+// and nothing after (no path, no '*'), as a browser writes its Origin header: lower case, the default
+// port dropped. Throws ConfigError naming `key` and the bad entry.
+std::vector<std::string> parse_origins(const std::string& key, const std::string& value);
 
 // Reads KEY=VALUE lines ('#' comments, blank lines, optional quotes); throws ConfigError.
 Settings parse_config_file(const std::string& text, const std::string& source_name);

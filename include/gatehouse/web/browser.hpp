@@ -13,6 +13,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace gatehouse::web {
 
@@ -31,8 +32,18 @@ Browser load_browser(Context& ctx, const http::Request& request);
 // The session of the request's cookie, looked up without writing anything (the gate's lookup).
 std::optional<accounts::ActiveSession> peek_session(Context& ctx, const http::Request& request);
 
-// For unsafe methods: the Origin/Referer must be this site and the submitted token must match the
-// csrftoken cookie. Returns the 403 page when not.
+// Django's CSRF check of an unsafe method (safe ones pass): the Origin (or Referer) must be this site
+// or, by Origin, one of `trusted_origins` (Django's CSRF_TRUSTED_ORIGINS), and the token submitted
+// (field `csrfmiddlewaretoken` or header X-CSRFToken) must match the csrftoken cookie. The reason it
+// fails, or nullopt when it passes. Pages and the API's cookie refresh both ask this.
+std::optional<std::string> csrf_refusal(const http::Request& request,
+                                        const std::vector<std::string>& trusted_origins = {});
+// The csrftoken cookie's secret when the request carries a well-formed one.
+std::optional<std::string> csrf_cookie_secret(const http::Request& request);
+// Sets the csrftoken cookie (Django's: one year, Path=/, readable by scripts, SameSite=Lax).
+void set_csrf_cookie(http::Response& response, const std::string& secret);
+
+// For pages: csrf_refusal's reason as the 403 page.
 std::optional<http::Response> csrf_failure(Context& ctx, const http::Request& request, const Browser& browser);
 
 // A full page for this browser: layout with the user and the flash, CSRF_TOKEN in the dict, the
