@@ -1,6 +1,9 @@
 #include "gatehouse/accounts/health.hpp"
 
 #include "gatehouse/core/errors.hpp"
+#include "gatehouse/store/migrations.hpp"
+
+#include <filesystem>
 
 namespace gatehouse::accounts {
 
@@ -14,6 +17,29 @@ Health check_health(Services& s) {
     }
     health.memcached = s.cache.ping();
     return health;
+}
+
+DatabaseReport inspect_database(const core::Config& config) {
+    DatabaseReport report;
+    const auto migrations = store::read_migrations(config.home + "/db/migrations");
+    report.exists = std::filesystem::exists(config.db_path());
+    if (!report.exists) {
+        for (const auto& migration : migrations) report.pending.push_back(migration.name);
+        return report;
+    }
+    store::Database db(config.db_path());
+    report.problems = db.integrity_problems();
+    report.pending = store::pending_migrations(db, migrations);
+    return report;
+}
+
+bool memcached_reachable(const core::Config& config) {
+    try {
+        store::Cache cache(config.memcached_servers());
+        return cache.ping();
+    } catch (const std::exception&) {
+        return false;
+    }
 }
 
 }  // namespace gatehouse::accounts

@@ -212,12 +212,12 @@ std::expected<void, Refusal> delete_user_as(Services& s, const User& actor, std:
         if (!s.hasher.verify(*password, target->password_hash))
             return std::unexpected(refuse_fields({{"password", {"The password is not correct."}}}));
     }
+    if (target->id != actor.id) {
+        delete_user(s, user_actor(actor, ip), *target);
+        return {};
+    }
     revoke_all_logins(s, id);
-    store::Transaction tx(s.db);
-    if (target->id != actor.id)
-        audit(s, user_actor(actor, ip), id, "delete", "email: " + target->email.value_or(""));
     store::UserStore(s.db).remove(id);
-    tx.commit();
     return {};
 }
 
@@ -225,6 +225,45 @@ std::expected<std::vector<AuditEntry>, Refusal> recent_audit(Services& s, const 
                                                                          int limit) {
     if (!actor.is_staff) return std::unexpected(refuse(Outcome::Forbidden));
     return store::AuditStore(s.db).recent(limit);
+}
+
+std::vector<User> find_users(Services& s, std::string_view search) {
+    const auto terms = search_terms(search);
+    store::UserStore users(s.db);
+    return users.page_matching(terms, users.count_matching(terms), 0);
+}
+
+void delete_user(Services& s, const Actor& actor, const User& target) {
+    revoke_all_logins(s, target.id);
+    store::Transaction tx(s.db);
+    audit(s, actor, target.id, "delete", "email: " + target.email.value_or(""));
+    store::UserStore(s.db).remove(target.id);
+    tx.commit();
+}
+
+std::expected<int, Refusal> end_logins(Services& s, const Actor& actor, const User& target,
+                                       std::optional<std::int64_t> login_id) {
+    const auto live = live_logins(s, target.id);
+    if (login_id) {
+        const auto login = std::find_if(live.begin(), live.end(), [&](const Login& l) { return l.id == *login_id; });
+        if (login == live.end()) return std::unexpected(refuse(Outcome::NotFound));
+        revoke_login(s, *login);
+        store::Transaction tx(s.db);
+        audit(s, actor, target.id, "end_logins",
+              "login " + std::to_string(login->id) + " (" + login->kind + ", " + login->device + ") ended");
+        tx.commit();
+        return 1;
+    }
+    if (live.empty()) return 0;
+    revoke_all_logins(s, target.id);
+    store::Transaction tx(s.db);
+    audit(s, actor, target.id, "end_logins", std::to_string(live.size()) + " login(s) ended");
+    tx.commit();
+    return static_cast<int>(live.size());
+}
+
+std::vector<AuditEntry> audit_trail(Services& s, const AuditQuery& query) {
+    return store::AuditStore(s.db).matching(query.user_id, query.since, query.limit);
 }
 
 }  // namespace gatehouse::accounts

@@ -1,5 +1,6 @@
 #include "gatehouse/server/mailer.hpp"
 
+#include "gatehouse/accounts/housekeeping.hpp"
 #include "gatehouse/store/housekeeping.hpp"
 
 #include "gatehouse/core/clock.hpp"
@@ -418,8 +419,6 @@ DeliveryCount deliver_due(const core::Config& config, store::Database& db, const
 namespace {
 // Housekeeping the mailer does between deliveries.
 constexpr std::int64_t kSweepEverySeconds = 600;
-constexpr std::int64_t kKeepSentMailSeconds = 7 * 86400;   // sent rows keep no body; kept a week for operators
-constexpr std::int64_t kKeepLoginsSeconds = 30 * 86400;    // revoked/expired devices stay visible a month in SQL
 }  // namespace
 
 [[noreturn]] void mailer_main(const core::Config& config, const core::Log& log) {
@@ -447,7 +446,8 @@ constexpr std::int64_t kKeepLoginsSeconds = 30 * 86400;    // revoked/expired de
             try {
                 if (clock.unix_seconds() >= next_sweep) {
                     next_sweep = clock.unix_seconds() + kSweepEverySeconds;
-                    const auto swept = store::sweep_expired(*db, clock.unix_seconds(), kKeepSentMailSeconds, kKeepLoginsSeconds);
+                    const auto swept = store::sweep_expired(*db, clock.unix_seconds(), accounts::kKeepSentMailSeconds,
+                                                             accounts::kKeepLoginsSeconds);
                     if (swept.outbox + swept.blacklist + swept.logins > 0)
                         log.info("swept " + std::to_string(swept.outbox) + " sent mails, " + std::to_string(swept.blacklist) +
                                  " expired blacklist entries, " + std::to_string(swept.logins) + " old logins");

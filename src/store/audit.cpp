@@ -26,14 +26,20 @@ std::int64_t AuditStore::record(std::int64_t at, std::optional<std::int64_t> act
     return db_.last_insert_id();
 }
 
-std::vector<AuditEntry> AuditStore::recent(int limit) {
+std::vector<AuditEntry> AuditStore::recent(int limit) { return matching(std::nullopt, std::nullopt, limit); }
+
+std::vector<AuditEntry> AuditStore::matching(std::optional<std::int64_t> user_id, std::optional<std::int64_t> since,
+                                             int limit) {
     auto q = db_.query(
         "SELECT a.id, a.at, a.actor_id, a.target_id, a.action, a.detail, a.ip, actor.email, target.email,"
         " a.actor_label"
         " FROM audit_log a LEFT JOIN users actor ON actor.id = a.actor_id"
         " LEFT JOIN users target ON target.id = a.target_id"
-        " ORDER BY a.at DESC, a.id DESC LIMIT ?");
-    q.bind(1, limit);
+        " WHERE (?1 IS NULL OR a.actor_id = ?1 OR a.target_id = ?1) AND (?2 IS NULL OR a.at >= ?2)"
+        " ORDER BY a.at DESC, a.id DESC LIMIT ?3");
+    if (user_id) q.bind(1, *user_id);
+    if (since) q.bind(2, *since);
+    q.bind(3, limit);
     std::vector<AuditEntry> out;
     while (q.step()) {
         const auto& row = q.row();

@@ -143,6 +143,14 @@ void Database::exec(const std::string& sql) {
 std::int64_t Database::last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
 int Database::changes() const { return sqlite3_changes(db_); }
 
+std::vector<std::string> Database::integrity_problems() {
+    std::vector<std::string> problems;
+    auto q = query("PRAGMA integrity_check");
+    while (q.step())
+        if (const auto line = q.row().column_text(0); line != "ok") problems.push_back(line);
+    return problems;
+}
+
 Transaction::Transaction(Database& db) : db_(db) { db_.query("BEGIN IMMEDIATE").run(); }
 
 Transaction::~Transaction() {

@@ -29,6 +29,25 @@ std::vector<Migration> read_migrations(const std::string& directory) {
     return out;
 }
 
+std::vector<std::string> pending_migrations(Database& db, const std::vector<Migration>& migrations) {
+    bool recorded = false;
+    {
+        auto q = db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
+        recorded = q.step();
+    }
+    std::vector<std::string> pending;
+    for (const auto& migration : migrations) {
+        bool done = false;
+        if (recorded) {
+            auto q = db.query("SELECT 1 FROM schema_migrations WHERE name = ?");
+            q.bind(1, migration.name);
+            done = q.step();
+        }
+        if (!done) pending.push_back(migration.name);
+    }
+    return pending;
+}
+
 std::vector<std::string> apply_migrations(Database& db, const std::vector<Migration>& migrations) {
     db.exec(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("

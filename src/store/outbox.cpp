@@ -43,4 +43,23 @@ void OutboxStore::mark_failed(std::int64_t id, int attempts, std::int64_t retry_
         .run();
 }
 
+std::vector<QueuedMessage> OutboxStore::unsent(int limit) {
+    auto q = db_.query(
+        "SELECT id, channel, recipient, attempts, last_error, created_at, next_attempt_at FROM outbox"
+        " WHERE sent_at IS NULL ORDER BY created_at, id LIMIT ?");
+    q.bind(1, limit);
+    std::vector<QueuedMessage> out;
+    while (q.step()) {
+        const auto& row = q.row();
+        out.push_back({row.column_int(0), row.column_text(1), row.column_text(2), static_cast<int>(row.column_int(3)),
+                       row.column_optional_text(4), row.column_int(5), row.column_int(6)});
+    }
+    return out;
+}
+
+bool OutboxStore::make_due(std::int64_t id, std::int64_t now) {
+    db_.query("UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND sent_at IS NULL").bind(1, now).bind(2, id).run();
+    return db_.changes() > 0;
+}
+
 }  // namespace gatehouse::store

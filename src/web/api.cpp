@@ -82,22 +82,6 @@ http::Response api_detail(int status, const std::string& detail, const std::stri
 
 http::Response api_validation(const accounts::FieldErrors& errors) { return api_answer(accounts::refuse_fields(errors)); }
 
-nlohmann::json user_json(const accounts::User& u) {
-    auto optional = [](const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
-    return {{"id", u.id},
-            {"email", optional(u.email)},
-            {"name", optional(u.name)},
-            {"first_name", u.first_name},
-            {"last_name", u.last_name},
-            {"phone", optional(u.phone)},
-            {"date_of_birth", optional(u.date_of_birth)},
-            {"gender", optional(u.gender)},
-            {"is_verified", u.is_verified},
-            {"is_staff", u.is_staff},
-            {"date_joined", u.date_joined},
-            {"last_login", optional(u.last_login)}};
-}
-
 accounts::ClientInfo api_client(const http::Request& request) {
     return {request.remote_addr, request.header("user-agent")};
 }

@@ -524,6 +524,27 @@ int run_gatehouse(const Stack& stack, const std::string& args, const std::string
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+CommandResult run_gatehouse_output(const Stack& stack, const std::string& args, const std::string& input,
+                                   const std::vector<std::pair<std::string, std::string>>& env) {
+    static int serial = 0;
+    const std::string out_path = stack.dir() + "/gatehouse-cli-" + std::to_string(++serial) + ".out";
+    std::string settings = "GATEHOUSE_VAR='" + stack.var_dir() + "'";
+    if (const auto memcached = stack.memcached_setting(); !memcached.empty()) settings += " GATEHOUSE_MEMCACHED='" + memcached + "'";
+    for (const auto& [name, value] : env) settings += " " + name + "='" + value + "'";  // later wins
+    const std::string command = "env -i PATH=/usr/bin:/bin " + settings + " timeout 60 '" + stack.bin() + "' " + args +
+                                " >'" + out_path + "' 2>>'" + stack.dir() + "/gatehouse-cli.log'";
+    CommandResult result;
+    FILE* pipe = ::popen(command.c_str(), "w");
+    if (!pipe) return result;
+    std::fwrite(input.data(), 1, input.size(), pipe);
+    const int status = ::pclose(pipe);
+    result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::ifstream in(out_path);
+    result.out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    std::filesystem::remove(out_path);
+    return result;
+}
+
 pid_t session_of(pid_t pid) {
     if (!process_running(pid)) return 0;
     std::ifstream in("/proc/" + std::to_string(pid) + "/stat");

@@ -97,6 +97,14 @@ Stack& shared_stack();
 // `gatehouse <args>` as the operator runs it against the stack's state dir, with `input` on its stdin
 // (a password); its output goes to <dir>/gatehouse-cli.log. The exit status.
 int run_gatehouse(const Stack& stack, const std::string& args, const std::string& input = {});
+// The same, with more environment (e.g. {"GATEHOUSE_MEMCACHED", "/nowhere.sock"}, which overrides
+// the stack's) and its standard output kept (stderr still goes to gatehouse-cli.log).
+struct CommandResult {
+    int status = -1;
+    std::string out;
+};
+CommandResult run_gatehouse_output(const Stack& stack, const std::string& args, const std::string& input = {},
+                                   const std::vector<std::pair<std::string, std::string>>& env = {});
 void stop_shared_stack();  // the global fixture in main.cpp calls this at the end
 
 // --- small process and timing helpers for the tests ---

@@ -1,6 +1,10 @@
 #pragma once
-// Is the service able to answer? Asked by /healthz.
+// Is the service able to answer? Asked by /healthz, and in more depth by `gatehouse check`.
 #include "gatehouse/accounts/services.hpp"
+#include "gatehouse/core/config.hpp"
+
+#include <string>
+#include <vector>
 
 namespace gatehouse::accounts {
 
@@ -12,5 +16,16 @@ struct Health {
 
 // A real round trip to SQLite and to every memcached server.
 Health check_health(Services& services);
+
+// What `gatehouse check` finds in the database, without changing it (no migration, no file created).
+struct DatabaseReport {
+    bool exists = false;
+    std::vector<std::string> problems;  // PRAGMA integrity_check's findings
+    std::vector<std::string> pending;   // migrations under GATEHOUSE_HOME/db/migrations not yet applied
+};
+// Throws core::Unavailable when the file exists but cannot be opened or read.
+DatabaseReport inspect_database(const core::Config& config);
+// Every memcached server of the settings answers.
+bool memcached_reachable(const core::Config& config);
 
 }  // namespace gatehouse::accounts

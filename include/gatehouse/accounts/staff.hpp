@@ -115,4 +115,26 @@ std::expected<void, Refusal> delete_user_as(Services& services, const User& acto
 std::expected<std::vector<AuditEntry>, Refusal> recent_audit(Services& services, const User& actor,
                                                                          int limit);
 
+// --- the operator (gatehouse users|sessions|audit) ------------------------------------------------
+// The command line is trusted as staff is, with no user behind it: the writes and audit rows below
+// are the ones the staff's paths above make, the actor being operator_actor(…).
+
+// Every user matching `search` as the list's SearchFilter matches (search_terms; "" is everyone), by id.
+std::vector<User> find_users(Services& services, std::string_view search);
+// Ends every login of the target, then deletes it, audited ("delete", with the email) in that transaction.
+void delete_user(Services& services, const Actor& actor, const User& target);
+// Ends the target's live logins as "log out everywhere" does — or only login_id, as the devices page's
+// "log out" — with an audit row ("end_logins") saying which. NotFound when login_id is not a live login
+// of the target. Returns how many ended (none ended: no row).
+std::expected<int, Refusal> end_logins(Services& services, const Actor& actor, const User& target,
+                                       std::optional<std::int64_t> login_id = std::nullopt);
+
+struct AuditQuery {
+    std::optional<std::int64_t> user_id;  // rows naming this user as actor or target
+    std::optional<std::int64_t> since;    // unix seconds: rows at or after it
+    int limit = 50;
+};
+// Newest first.
+std::vector<AuditEntry> audit_trail(Services& services, const AuditQuery& query);
+
 }  // namespace gatehouse::accounts

@@ -4,8 +4,14 @@
 // store and accounts.
 #include "gatehouse/store/users.hpp"
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace gatehouse::accounts {
 
 using User = store::User;
+
+// The user object of the API (/api/users/, /api/me/, …) and of `gatehouse users … --json`: one shape
+// for every reader.
+nlohmann::json user_json(const User& user);
 
 }  // namespace gatehouse::accounts

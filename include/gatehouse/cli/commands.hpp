@@ -19,6 +19,19 @@ int migrate(const core::Config& config);
 // users.cpp
 int createsuperuser(const core::Config& config, const Args& args);
 int changepassword(const core::Config& config, const Args& args);
-int users(const core::Config& config, const Args& args);
+int users(const core::Config& config, const Args& args);  // list|show|create|activate|deactivate|verify|set-staff|delete
+
+// sessions.cpp
+int sessions(const core::Config& config, const Args& args);  // list|revoke --user EMAIL
+int clearsessions(const core::Config& config, const Args& args);
+
+// outbox.cpp
+int outbox(const core::Config& config, const Args& args);  // list|retry ID
+
+// audit.cpp
+int audit(const core::Config& config, const Args& args);
+
+// check.cpp: run before the secrets are read (a check creates nothing); may read them itself.
+int check(core::Config& config, const Args& args);
 
 }  // namespace gatehouse::cli

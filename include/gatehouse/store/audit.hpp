@@ -32,6 +32,8 @@ public:
 
     // The newest rows first, at most `limit`.
     std::vector<AuditEntry> recent(int limit);
+    // The same, only rows naming user_id as actor or target (when given) and at or after `since`.
+    std::vector<AuditEntry> matching(std::optional<std::int64_t> user_id, std::optional<std::int64_t> since, int limit);
 
 private:
     Database& db_;

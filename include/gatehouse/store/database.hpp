@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -84,6 +85,8 @@ public:
     void exec(const std::string& sql);   // one or more statements, no results
     std::int64_t last_insert_id() const;
     int changes() const;
+    // PRAGMA integrity_check's findings; empty when the file is sound.
+    std::vector<std::string> integrity_problems();
     sqlite3* handle() { return db_; }
 
 private:

@@ -13,8 +13,8 @@ struct Swept {
     int logins = 0;
 };
 
-// Deletes sent outbox rows older than keep_sent_seconds, blacklist rows past their token's expiry,
-// and logins revoked or expired more than keep_logins_seconds ago.
+// Deletes sent outbox rows older than keep_sent_seconds, blacklist rows whose token has expired by
+// `now`, and logins revoked or expired at least keep_logins_seconds ago (0: every dead one).
 Swept sweep_expired(Database& db, std::int64_t now, std::int64_t keep_sent_seconds, std::int64_t keep_logins_seconds);
 
 }  // namespace gatehouse::store

@@ -16,6 +16,9 @@ struct Migration {
 // Reads the NNNN_*.sql files of a directory, sorted by name; throws when a name is malformed.
 std::vector<Migration> read_migrations(const std::string& directory);
 
+// The names of those not yet recorded (all of them in a database never migrated); changes nothing.
+std::vector<std::string> pending_migrations(Database& db, const std::vector<Migration>& migrations);
+
 // Applies the ones not yet recorded; returns the names applied now. Safe to run concurrently.
 std::vector<std::string> apply_migrations(Database& db, const std::vector<Migration>& migrations);
 

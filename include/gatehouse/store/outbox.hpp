@@ -4,6 +4,7 @@
 #include "gatehouse/store/database.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,17 @@ struct OutboxMessage {
     std::string html_body;  // "" for sms
     int attempts;           // failed deliveries so far
     std::int64_t created_at = 0;  // when it was queued (unix seconds)
+};
+
+// An unsent message as the operator sees it (gatehouse outbox list): no bodies.
+struct QueuedMessage {
+    std::int64_t id = 0;
+    std::string channel;
+    std::string recipient;
+    int attempts = 0;
+    std::optional<std::string> last_error;
+    std::int64_t created_at = 0;
+    std::int64_t next_attempt_at = 0;
 };
 
 class OutboxStore {
@@ -38,6 +50,11 @@ public:
 
     // A failed delivery: `attempts` failures so far, due again at retry_at.
     void mark_failed(std::int64_t id, int attempts, std::int64_t retry_at, std::string_view error);
+
+    // Every unsent message, the oldest first, at most `limit`.
+    std::vector<QueuedMessage> unsent(int limit);
+    // An unsent message due at `now` (attempts and last error kept); false when no unsent one has that id.
+    bool make_due(std::int64_t id, std::int64_t now);
 
 private:
     Database& db_;

@@ -35,7 +35,7 @@ accounts::ProfileInput api_profile_input(const http::Request& request);
 
 http::Response api_detail(int status, const std::string& detail, const std::string& code);
 http::Response api_validation(const accounts::FieldErrors& errors);  // 400
-nlohmann::json user_json(const accounts::User& user);
+using accounts::user_json;  // the user object (accounts/user.hpp), shared with the command line
 accounts::ClientInfo api_client(const http::Request& request);
 
 // Bearer (JWT access) or Token; the 401 answer (NotAuthenticated, AccessTokenInvalid, ApiTokenInvalid)
