@@ -51,10 +51,21 @@ std::string quoted(const std::string& s) {
     return out + "'";
 }
 
-// A shell command with nothing of this process's environment but PATH (no MAKEFLAGS from a `make
-// test`, no GATEHOUSE_* of the developer's).
+// The sanitizers' settings of `make test SANITIZE=1` (no leak check at a server's exit), for the
+// installed binary, which is then the sanitized one too.
+std::vector<std::string> sanitizer_env() {
+    std::vector<std::string> out;
+    for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS"})
+        if (const char* value = std::getenv(name)) out.push_back(std::string(name) + "=" + value);
+    return out;
+}
+
+// A shell command with nothing of this process's environment but PATH and the sanitizers' settings
+// (no MAKEFLAGS from a `make test`, no GATEHOUSE_* of the developer's).
 Run run(const std::string& command) {
-    const std::string line = "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin " + command + " 2>&1";
+    std::string line = "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin ";
+    for (const auto& setting : sanitizer_env()) line += quoted(setting) + " ";
+    line += command + " 2>&1";
     FILE* pipe = ::popen(line.c_str(), "r");
     if (!pipe) throw std::runtime_error("popen failed: " + command);
     std::string output;
@@ -227,12 +238,14 @@ std::unique_ptr<Child> start_memcached(const fs::path& dir) {
 // The installed binary's environment: the installed config, with the state, the socket and memcached
 // moved into the test's dir (the config's own are /var/lib/gatehouse and /run/…).
 std::vector<std::string> server_env(const InstalledTree& tree) {
-    return {"PATH=/usr/bin:/bin",
-            "GATEHOUSE_CONF=" + tree.conf().string(),
-            "GATEHOUSE_VAR=" + (tree.dir() / "var").string(),
-            "GATEHOUSE_SOCKET=" + (tree.dir() / "run/gatehouse.sock").string(),
-            "GATEHOUSE_MEMCACHED=" + (tree.dir() / "memcached.sock").string(),
-            "GATEHOUSE_WORKERS=2"};
+    std::vector<std::string> env = {"PATH=/usr/bin:/bin",
+                                    "GATEHOUSE_CONF=" + tree.conf().string(),
+                                    "GATEHOUSE_VAR=" + (tree.dir() / "var").string(),
+                                    "GATEHOUSE_SOCKET=" + (tree.dir() / "run/gatehouse.sock").string(),
+                                    "GATEHOUSE_MEMCACHED=" + (tree.dir() / "memcached.sock").string(),
+                                    "GATEHOUSE_WORKERS=2"};
+    for (auto& setting : sanitizer_env()) env.push_back(std::move(setting));
+    return env;
 }
 
 // A unix datagram socket bound where NOTIFY_SOCKET points, read as systemd reads it: with the sender's
