@@ -21,14 +21,14 @@ endif
 GMIME_CFLAGS = $(shell pkg-config --cflags gmime-3.0)
 GMIME_LIBS   = $(shell pkg-config --libs gmime-3.0)
 CXXFLAGS += -std=c++2b -Wall -Wextra -Werror -Iinclude -MMD -MP -DBOOST_TEST_DYN_LINK $(GMIME_CFLAGS)
-LDLIBS    = -lutf8proc -lcjose -lphonenumber -lfcgi -lcgicc -lctemplate -lmemcached -lsqlite3 -lsodium -lssl -lcrypto -lpthread -lcurl $(GMIME_LIBS)
+LDLIBS    = -lsystemd -lutf8proc -lcjose -lphonenumber -lfcgi -lcgicc -lctemplate -lmemcached -lsqlite3 -lsodium -lssl -lcrypto -lpthread -lcurl $(GMIME_LIBS)
 
 # Debian packages the build, the stack and the tests need (`make deps` installs the missing ones as root).
 PACKAGES := g++ make pkg-config openssl ca-certificates procps \
             libfcgi-dev libcgicc-dev libssl-dev libsodium-dev libcjose-dev libphonenumber-dev \
             libsqlite3-dev sqlite3 libmemcached-dev libutf8proc-dev libctemplate-dev nlohmann-json3-dev \
             libcurl4-openssl-dev libgmime-3.0-dev libboost-test-dev nginx memcached wrk curl \
-            python3-jwt python3-jwcrypto chromium
+            python3-jwt python3-jwcrypto chromium libsystemd-dev systemd logrotate libfcgi-bin
 
 LIB_SRC   := $(filter-out src/main.cpp,$(wildcard src/*/*.cpp))
 LIB_OBJ   := $(LIB_SRC:%.cpp=$(BUILD)/%.o)
@@ -37,7 +37,8 @@ E2E_SRC   := $(wildcard tests/e2e/*.cpp)
 UNIT_OBJ  := $(UNIT_SRC:%.cpp=$(BUILD)/%.o)
 E2E_OBJ   := $(E2E_SRC:%.cpp=$(BUILD)/%.o)
 
-.PHONY: build deps run test unit e2e bench walk clean fuzz fuzz-deps fuzz-build check-layers openapi-check vendor-docs
+.PHONY: build deps run test unit e2e bench walk clean fuzz fuzz-deps fuzz-build check-layers openapi-check vendor-docs \
+        install uninstall
 build: $(BUILD)/gatehouse
 
 # Installing packages needs root; everyone else gets the list of what is missing.
@@ -122,6 +123,85 @@ walk: build
 
 clean:
 	rm -rf $(BUILD)
+
+# ---- Installing as a service (README: "Installing on a server"): `make` as yourself, then
+# `sudo make install`. It installs the binary that is built (make rebuilds it only when it is stale)
+# and the files it reads under $(SHAREDIR), the same layout as the checkout: an installed
+# $(BINDIR)/gatehouse finds ../share/gatehouse by itself. With DESTDIR (a staging tree for a package)
+# it makes no user and tells no systemd.
+PREFIX       ?= /usr/local
+BINDIR       ?= $(PREFIX)/bin
+SHAREDIR     ?= $(PREFIX)/share/gatehouse
+CONFDIR      ?= /etc/gatehouse
+UNITDIR      ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+SYSUSERSDIR  ?= $(PREFIX)/lib/sysusers.d
+LOGROTATEDIR ?= /etc/logrotate.d
+# Fixed by gatehouse.service: StateDirectory=gatehouse, RuntimeDirectory=gatehouse, and memcached's.
+STATEDIR         := /var/lib/gatehouse
+SOCKET           := /run/gatehouse/gatehouse.sock
+MEMCACHED_SOCKET := /run/gatehouse-memcached/memcached.sock
+# @NAME@ in templates/system/* and nginx/gatehouse-*.conf.in; a placeholder left over stops the install.
+RENDER = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SHAREDIR@|$(SHAREDIR)|g' \
+             -e 's|@HOME@|$(SHAREDIR)|g' -e 's|@STATIC@|$(SHAREDIR)/nginx/static|g' -e 's|@CONFDIR@|$(CONFDIR)|g' \
+             -e 's|@VAR@|$(STATEDIR)|g' -e 's|@SOCKET@|$(SOCKET)|g' -e 's|@MEMCACHED_SOCKET@|$(MEMCACHED_SOCKET)|g' \
+             -e 's|@SNIPPETS@|$(SHAREDIR)/nginx|g' -e 's|@LIMIT_REQ@|limit_req zone=gatehouse_flood burst=60 nodelay;|g'
+SHARE_FILES := $(filter-out templates/system/%,$(shell find templates -type f)) db/migrations/*.sql \
+               db/common-passwords.txt db/common-passwords.README nginx/static nginx/errors \
+               nginx/fastcgi_params nginx/security_headers.conf nginx/security_headers_docs.conf README.md
+SNIPPETS    := $(wildcard nginx/gatehouse-*.conf nginx/gatehouse-*.conf.in)
+SYSTEMD_ON   = [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]
+
+install: $(BUILD)/gatehouse
+	@set -euo pipefail; d='$(DESTDIR)'; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	case '$(SHAREDIR)' in /*/gatehouse) ;; *) echo "SHAREDIR must be an absolute path ending in /gatehouse" >&2; exit 1;; esac; \
+	render() { $(RENDER) "$$1" > "$$2"; if grep -n '@[A-Z_][A-Z_]*@' "$$2" >&2; then echo "$$1: a placeholder make install does not know (Makefile RENDER)" >&2; exit 1; fi; }; \
+	if [ -z "$$d" ] && ! getent passwd gatehouse >/dev/null; then \
+	  echo "adding the system user gatehouse"; \
+	  useradd --system --user-group --home-dir $(STATEDIR) --no-create-home --shell /usr/sbin/nologin \
+	          --comment "Gatehouse accounts service" gatehouse; \
+	fi; \
+	install -D -m 0755 $(BUILD)/gatehouse "$$d$(BINDIR)/gatehouse"; \
+	rm -rf "$$d$(SHAREDIR)"; install -d -m 0755 "$$d$(SHAREDIR)/nginx"; \
+	tar -cf - $(SHARE_FILES) | tar -xf - --no-same-owner -C "$$d$(SHAREDIR)"; \
+	for f in $(SNIPPETS); do \
+	  case $$f in *.in) render "$$f" "$$tmp/snippet"; install -m 0644 "$$tmp/snippet" "$$d$(SHAREDIR)/$${f%.in}";; \
+	              *) install -m 0644 "$$f" "$$d$(SHAREDIR)/$$f";; esac; \
+	done; \
+	find "$$d$(SHAREDIR)" -type d -exec chmod 0755 {} + ; find "$$d$(SHAREDIR)" -type f -exec chmod 0644 {} + ; \
+	for unit in gatehouse gatehouse-memcached; do \
+	  render templates/system/$$unit.service.in "$$tmp/$$unit.service"; \
+	  install -D -m 0644 "$$tmp/$$unit.service" "$$d$(UNITDIR)/$$unit.service"; \
+	done; \
+	install -D -m 0644 templates/system/gatehouse.sysusers "$$d$(SYSUSERSDIR)/gatehouse.conf"; \
+	install -D -m 0644 templates/system/gatehouse.logrotate "$$d$(LOGROTATEDIR)/gatehouse"; \
+	render templates/system/gatehouse.conf.in "$$tmp/gatehouse.conf"; \
+	conf="$$d$(CONFDIR)/gatehouse.conf"; install -d -m 0755 "$$d$(CONFDIR)"; \
+	if [ -e "$$conf" ] && ! cmp -s "$$tmp/gatehouse.conf" "$$conf"; then \
+	  install -m 0640 "$$tmp/gatehouse.conf" "$$conf.dist"; \
+	  echo "kept your $$conf; the new one is $$conf.dist"; \
+	else \
+	  install -m 0640 "$$tmp/gatehouse.conf" "$$conf"; rm -f "$$conf.dist"; \
+	fi; \
+	[ -z "$$d" ] && chgrp gatehouse "$$conf" "$$conf.dist" 2>/dev/null || true; \
+	if $(SYSTEMD_ON); then systemctl daemon-reload; fi; \
+	echo "installed Gatehouse in $$d$(PREFIX); next: systemctl enable --now gatehouse-memcached gatehouse"
+
+# Removes what install put there; never $(STATEDIR), the gatehouse user (whose files stay there), nor
+# a gatehouse.conf that differs from the one install wrote.
+uninstall:
+	@set -euo pipefail; d='$(DESTDIR)'; tmp=$$(mktemp); trap 'rm -f "$$tmp"' EXIT; \
+	case '$(SHAREDIR)' in /*/gatehouse) ;; *) echo "SHAREDIR must be an absolute path ending in /gatehouse" >&2; exit 1;; esac; \
+	if $(SYSTEMD_ON); then systemctl disable --now gatehouse.service gatehouse-memcached.service 2>/dev/null || true; fi; \
+	rm -f "$$d$(BINDIR)/gatehouse" "$$d$(UNITDIR)/gatehouse.service" "$$d$(UNITDIR)/gatehouse-memcached.service" \
+	      "$$d$(SYSUSERSDIR)/gatehouse.conf" "$$d$(LOGROTATEDIR)/gatehouse" "$$d$(CONFDIR)/gatehouse.conf.dist"; \
+	rm -rf "$$d$(SHAREDIR)"; \
+	conf="$$d$(CONFDIR)/gatehouse.conf"; $(RENDER) templates/system/gatehouse.conf.in > "$$tmp"; \
+	if [ -e "$$conf" ]; then \
+	  if cmp -s "$$tmp" "$$conf"; then rm -f "$$conf"; else echo "kept $$conf (changed)"; fi; \
+	fi; \
+	rmdir "$$d$(CONFDIR)" 2>/dev/null || true; \
+	if $(SYSTEMD_ON); then systemctl daemon-reload; fi; \
+	echo "uninstalled; kept $(STATEDIR) and the gatehouse user (userdel gatehouse, rm -r $(STATEDIR) to drop them)"
 
 # ---- Fuzzing (libFuzzer): `make fuzz` builds tests/fuzz/*.cpp against the library compiled again with
 # clang, coverage and ASan + UBSan in $(FUZZ_BUILD), then runs each target FUZZ_SECONDS on its corpus.

@@ -21,6 +21,7 @@ namespace gatehouse::core {
 namespace {
 
 constexpr std::string_view kPrefix = "GATEHOUSE_";
+constexpr const char* kInstalledConf = "/etc/gatehouse/gatehouse.conf";
 
 int parse_int(const std::string& key, const std::string& value, int min, int max) {
     int out = 0;
@@ -93,7 +94,7 @@ const std::vector<Setting>& settings_table() {
         Setting{"JWE_KEY", true,
                 [](Config& c, const std::string& k, const std::string& v) {
                     auto raw = base64url_decode(v);
-                    if (!raw || raw->size() != 32)
+                    if (!v.empty() && (!raw || raw->size() != 32))
                         throw ConfigError(k + ": must be base64url of exactly 32 bytes");
                     c.jwe_key = v;
                 },
@@ -104,6 +105,12 @@ const std::vector<Setting>& settings_table() {
         GH_INT("MAX_REQUESTS", max_requests, 0, 1'000'000'000),
         GH_INT("DRAIN_TIMEOUT", drain_timeout, 1, 3600),
         GH_STR("SOCKET_GROUP", socket_group, false),
+        Setting{"SOCKET", false,
+                [](Config& c, const std::string& k, const std::string& v) {
+                    if (!v.empty() && v.front() != '/') throw ConfigError(k + ": must be an absolute path, got '" + v + "'");
+                    c.socket = v;
+                },
+                [](const Config& c) { return c.socket_path(); }},
         Setting{"SITE_URL", false,
                 [](Config& c, const std::string& k, const std::string& v) {
                     std::string url = v;
@@ -235,18 +242,33 @@ void make_dir(const std::string& path, mode_t mode) {
         throw ConfigError("GATEHOUSE_VAR: cannot create directory " + path);
 }
 
-// <home>/build/gatehouse → <home>
-std::string default_home() {
+std::string executable_dir() {
     char exe[4096];
     const ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0) return ".";
-    exe[n] = '\0';
-    std::string path(exe);
-    for (int up = 0; up < 2; ++up) {
-        const auto slash = path.rfind('/');
-        if (slash == std::string::npos || slash == 0) return ".";
-        path.resize(slash);
-    }
+    if (n <= 0) return "";
+    const std::string path(exe, static_cast<std::size_t>(n));
+    const auto slash = path.rfind('/');
+    return slash == std::string::npos ? "" : path.substr(0, slash);
+}
+
+// An installed binary, <prefix>/bin/gatehouse, finds <prefix>/share/gatehouse (with templates/ in it).
+std::optional<std::string> installed_share_dir() {
+    const std::string bin = executable_dir();
+    const auto slash = bin.rfind('/');
+    if (bin.empty() || slash == std::string::npos) return std::nullopt;
+    const std::string share = bin.substr(0, slash) + "/share/gatehouse";
+    struct stat st {};
+    if (::stat((share + "/templates").c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return std::nullopt;
+    return share;
+}
+
+// Installed: <prefix>/share/gatehouse. Otherwise a checkout's build: <home>/build/gatehouse → <home>.
+std::string default_home() {
+    if (auto share = installed_share_dir()) return *share;
+    std::string path = executable_dir();
+    const auto slash = path.rfind('/');
+    if (path.empty() || slash == std::string::npos || slash == 0) return ".";
+    path.resize(slash);
     return path;
 }
 
@@ -309,7 +331,7 @@ std::vector<std::string> parse_origins(const std::string& key, const std::string
 }
 
 std::string Config::db_path() const { return var_dir + "/gatehouse.db"; }
-std::string Config::socket_path() const { return var_dir + "/run/gatehouse.sock"; }
+std::string Config::socket_path() const { return socket.empty() ? var_dir + "/run/gatehouse.sock" : socket; }
 std::string Config::memcached_servers() const {
     return memcached.empty() ? var_dir + "/run/memcached.sock" : memcached;
 }
@@ -369,7 +391,7 @@ Settings settings_from_environment() {
 Config load_config() {
     Settings file_settings;
     const char* explicit_path = std::getenv("GATEHOUSE_CONF");
-    const std::string path = explicit_path ? explicit_path : "gatehouse.conf";
+    const std::string path = explicit_path ? explicit_path : installed_share_dir() ? kInstalledConf : "gatehouse.conf";
     std::ifstream in(path);
     if (in) {
         std::stringstream text;
@@ -397,7 +419,16 @@ void ensure_secrets(Config& config) {
     }
 }
 
-std::string config_as_shell(const Config& config) {
+std::string config_as_shell(const Config& given) {
+    Config config = given;  // paths absolute, so that a script that exports them and runs us again gets the same
+    if (!config.var_dir.starts_with('/')) {
+        char cwd[4096];
+        if (::getcwd(cwd, sizeof cwd)) {
+            std::string var = config.var_dir;
+            while (var.starts_with("./")) var.erase(0, 2);
+            config.var_dir = std::string(cwd) + (var.empty() || var == "." ? "" : "/" + var);
+        }
+    }
     std::string out;
     for (const auto& s : settings_table()) {
         if (s.secret) continue;
@@ -408,7 +439,6 @@ std::string config_as_shell(const Config& config) {
         out += "export GATEHOUSE_" + std::string(s.key) + "=" + quoted + "\n";
     }
     out += "export GATEHOUSE_MEMCACHED_SERVERS='" + config.memcached_servers() + "'\n";
-    out += "export GATEHOUSE_SOCKET='" + config.socket_path() + "'\n";
     out += "export GATEHOUSE_EFFECTIVE_WORKERS='" + std::to_string(config.effective_workers()) + "'\n";
     return out;
 }

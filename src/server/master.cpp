@@ -3,6 +3,7 @@
 #include "gatehouse/accounts/services.hpp"
 
 #include "gatehouse/server/mailer.hpp"
+#include "gatehouse/server/notify.hpp"
 #include "gatehouse/server/scoreboard.hpp"
 #include "gatehouse/server/worker.hpp"
 
@@ -16,8 +17,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
+#include <vector>
 #include <thread>
 
 namespace gatehouse::server {
@@ -115,6 +118,7 @@ public:
             if (!stopping_) {
                 fill();
                 keep_mailer();
+                announce_ready();
             }
             if (stopping_) {
                 if (workers_.empty() && mailer_pid_ <= 0) break;
@@ -136,6 +140,12 @@ public:
 private:
     bool open_socket() {
         const std::string path = config_.socket_path();
+        const std::string dir = path.substr(0, std::max<std::size_t>(path.rfind('/'), 1));
+        struct stat st {};
+        if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {  // libfcgi would exit with a bare perror
+            log_.error("cannot listen on " + path + ": no directory " + dir);
+            return false;
+        }
         ::unlink(path.c_str());
         if (FCGX_Init() != 0) return false;
         listen_fd_ = FCGX_OpenSocket(path.c_str(), 1024);
@@ -145,19 +155,36 @@ private:
         }
         // Like php-fpm's listen.mode 0660 with listen.group: nginx's workers (another user when started
         // as root) reach it through its group; no other local user can connect and pose as nginx.
+        // Root gives it to any group; an unprivileged master (gatehouse.service's User=gatehouse, with
+        // SupplementaryGroups=www-data) to a group it is a member of; a developer's is left as it is.
         ::chmod(path.c_str(), 0660);
-        if (::geteuid() == 0 && !config_.socket_group.empty()) {
-            const group* nginx_group = ::getgrnam(config_.socket_group.c_str());
-            if (!nginx_group) {
-                log_.error("GATEHOUSE_SOCKET_GROUP: no group named " + config_.socket_group);
-                return false;
-            }
+        if (config_.socket_group.empty()) return true;
+        const group* nginx_group = ::getgrnam(config_.socket_group.c_str());
+        if (::geteuid() == 0 && !nginx_group) {
+            log_.error("GATEHOUSE_SOCKET_GROUP: no group named " + config_.socket_group);
+            return false;
+        }
+        if (nginx_group && (::geteuid() == 0 || is_member(nginx_group->gr_gid))) {
             if (::chown(path.c_str(), static_cast<uid_t>(-1), nginx_group->gr_gid) != 0) {
                 log_.error("cannot give " + path + " to group " + config_.socket_group + ": " + strerror(errno));
                 return false;
             }
         }
         return true;
+    }
+
+    static bool is_member(gid_t gid) {
+        std::vector<gid_t> groups(static_cast<std::size_t>(std::max(0, ::getgroups(0, nullptr))));
+        groups.resize(static_cast<std::size_t>(std::max(0, ::getgroups(static_cast<int>(groups.size()), groups.data()))));
+        return ::getegid() == gid || std::find(groups.begin(), groups.end(), gid) != groups.end();
+    }
+
+    // READY=1 once the workers of the current generation are all forked: at the start, and again after
+    // a SIGHUP's new workers are in (php-fpm's moment too: the socket takes connections meanwhile).
+    void announce_ready() {
+        if (!announce_ready_ || live_in_generation() < workers_wanted_) return;
+        announce_ready_ = false;
+        notify_ready("serving on " + config_.socket_path() + " with " + std::to_string(workers_wanted_) + " workers");
     }
 
     void wait_for_event() {
@@ -266,6 +293,7 @@ private:
 
     void begin_drain() {
         stopping_ = true;
+        notify_stopping();
         drain_deadline_ = std::chrono::steady_clock::now() + std::chrono::seconds(config_.drain_timeout);
         log_.info("draining " + std::to_string(workers_.size()) + " workers");
         for (auto& [pid, record] : workers_) kill(pid, SIGTERM);
@@ -275,6 +303,8 @@ private:
     // New workers up before the old ones go.
     void roll() {
         master_roll_requested = 0;
+        notify_reloading();
+        announce_ready_ = true;
         log_.info("rolling restart");
         templates_.reload();
         const int old_generation = generation_++;
@@ -294,6 +324,7 @@ private:
     int wake_read_ = -1;
     int generation_ = 0;
     bool stopping_ = false;
+    bool announce_ready_ = true;
     std::chrono::steady_clock::time_point drain_deadline_{};
     std::chrono::steady_clock::time_point next_spawn_allowed_{};
     std::map<pid_t, WorkerRecord> workers_;

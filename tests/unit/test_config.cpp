@@ -6,6 +6,9 @@
 
 #include <sys/stat.h>
 
+#include <filesystem>
+#include <sstream>
+
 using namespace gatehouse::core;
 
 namespace {
@@ -172,6 +175,37 @@ BOOST_AUTO_TEST_CASE(cors_origins_refuse_anything_but_scheme_host_and_port) {
     } catch (const ConfigError& e) {
         BOOST_TEST(std::string(e.what()).find("'https://bad.example.org/path'") != std::string::npos, e.what());
     }
+}
+
+BOOST_AUTO_TEST_CASE(the_socket_is_under_var_unless_set_and_a_set_one_is_absolute) {
+    BOOST_TEST(make_config({}, {{"GATEHOUSE_VAR", "/srv/gh"}}).socket_path() == "/srv/gh/run/gatehouse.sock");
+    BOOST_TEST(make_config({{"GATEHOUSE_SOCKET", "/run/gatehouse/gatehouse.sock"}}, {}).socket_path() ==
+               "/run/gatehouse/gatehouse.sock");
+    BOOST_TEST(make_config({}, {{"GATEHOUSE_SOCKET", ""}}).socket_path() == "./var/run/gatehouse.sock");
+    BOOST_TEST(rejects({}, {{"GATEHOUSE_SOCKET", "run/gatehouse.sock"}}, "GATEHOUSE_SOCKET"));
+}
+
+BOOST_AUTO_TEST_CASE(an_empty_jwe_key_means_the_generated_one) {
+    BOOST_TEST(make_config({{"GATEHOUSE_JWE_KEY", ""}}, {}).jwe_key.empty());
+}
+
+// What nginx/stack.sh evals and exports before it runs `gatehouse` again: absolute paths, so the second
+// run (which reads them back from the environment) agrees with the first.
+BOOST_AUTO_TEST_CASE(config_as_shell_exports_absolute_paths_that_read_back_the_same) {
+    const std::string shell = config_as_shell(make_config({}, {{"GATEHOUSE_VAR", "./state"}}));
+    const std::string cwd = std::filesystem::current_path().string();
+    BOOST_TEST(shell.find("export GATEHOUSE_VAR='" + cwd + "/state'\n") != std::string::npos);
+    BOOST_TEST(shell.find("export GATEHOUSE_SOCKET='" + cwd + "/state/run/gatehouse.sock'\n") != std::string::npos);
+    BOOST_TEST(shell.find("export GATEHOUSE_MEMCACHED_SERVERS='" + cwd + "/state/run/memcached.sock'\n") !=
+               std::string::npos);
+
+    Settings exported;  // the exports, as the environment of the next run
+    std::istringstream lines(shell);
+    for (std::string line; std::getline(lines, line);) {
+        const auto eq = line.find('=');
+        exported[line.substr(7, eq - 7)] = line.substr(eq + 2, line.size() - eq - 3);
+    }
+    BOOST_TEST(config_as_shell(make_config({}, exported)) == shell);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

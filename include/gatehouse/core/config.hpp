@@ -17,7 +17,8 @@ struct Config {
     int https_port = 8443;
     int http_port = 8080;
     std::string var_dir = "./var";
-    std::string home;                // holds templates/, db/, nginx/; default: the checkout the binary was built in
+    std::string home;                // holds templates/, db/, nginx/; default: <prefix>/share/gatehouse when
+                                     // installed, else the checkout the binary was built in
     std::string secret_key;          // from env, else $VAR/secret.key (see ensure_secrets)
     std::string jwe_key;             // base64url of 32 bytes
     bool jwt_encrypt = false;
@@ -25,6 +26,7 @@ struct Config {
     int workers = 0;                 // 0 → 2 × cores
     int max_requests = 10000;        // a worker is recycled after this many requests (0: never)
     int drain_timeout = 30;          // seconds a draining worker gets before SIGKILL
+    std::string socket;              // the FastCGI socket; "" → $VAR/run/gatehouse.sock
     std::string socket_group = "www-data";  // started as root: the FastCGI socket's group (nginx's), mode 0660
     std::string email_backend = "file";
     std::string site_url;            // links in mails; "" → https://localhost:<https_port>
@@ -56,7 +58,7 @@ struct Config {
     bool jwt_cookie = false;         // the refresh token travels in an HttpOnly cookie, not in the JSON
 
     std::string db_path() const;              // $VAR/gatehouse.db
-    std::string socket_path() const;          // $VAR/run/gatehouse.sock (FastCGI)
+    std::string socket_path() const;          // GATEHOUSE_SOCKET, else $VAR/run/gatehouse.sock (FastCGI)
     std::string memcached_servers() const;    // GATEHOUSE_MEMCACHED or $VAR/run/memcached.sock
     int effective_workers() const;
 };
@@ -77,14 +79,16 @@ Config make_config(const Settings& from_file, const Settings& from_env);
 // The GATEHOUSE_* variables of this process's environment.
 Settings settings_from_environment();
 
-// defaults < $GATEHOUSE_CONF (or ./gatehouse.conf when it exists) < environment.
+// defaults < $GATEHOUSE_CONF (else /etc/gatehouse/gatehouse.conf for an installed binary, ./gatehouse.conf
+// for a checkout's; either only when it exists) < environment.
 Config load_config();
 
 // Fills secret_key and jwe_key from $VAR/secret.key and $VAR/jwe.key, creating them (mode 0600)
 // the first time. Also creates the var directory layout.
 void ensure_secrets(Config& config);
 
-// The effective non-secret settings as `export GATEHOUSE_X='…'` lines, for shell scripts.
+// The effective non-secret settings as `export GATEHOUSE_X='…'` lines, for shell scripts; a relative
+// GATEHOUSE_VAR is made absolute (against the current directory), and so are the paths under it.
 std::string config_as_shell(const Config& config);
 
 // All keys this version understands, e.g. "GATEHOUSE_WORKERS".
