@@ -43,4 +43,13 @@ void OutboxStore::mark_failed(std::int64_t id, int attempts, std::int64_t retry_
         .run();
 }
 
+OutboxBacklog OutboxStore::backlog() {
+    auto q = db_.query("SELECT count(*), min(created_at) FROM outbox WHERE sent_at IS NULL");
+    OutboxBacklog out;
+    if (!q.step()) return out;
+    out.pending = q.row().column_int(0);
+    if (!q.row().column_is_null(1)) out.oldest_created = q.row().column_int(1);
+    return out;
+}
+
 }  // namespace gatehouse::store

@@ -1,5 +1,5 @@
 #pragma once
-// Is the service able to answer? Asked by /healthz.
+// Is the service able to answer? Asked by /healthz. And how far behind is the mailer? Asked by /metrics.
 #include "gatehouse/accounts/services.hpp"
 
 namespace gatehouse::accounts {
@@ -12,5 +12,13 @@ struct Health {
 
 // A real round trip to SQLite and to every memcached server.
 Health check_health(Services& services);
+
+struct OutboxBacklog {
+    std::int64_t pending = 0;             // mail and SMS not yet delivered (retries included)
+    std::int64_t oldest_age_seconds = 0;  // how long the oldest of them has waited; 0 when none
+};
+
+// One query; core::Unavailable when the database does not answer.
+OutboxBacklog outbox_backlog(Services& services);
 
 }  // namespace gatehouse::accounts

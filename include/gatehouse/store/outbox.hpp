@@ -4,6 +4,7 @@
 #include "gatehouse/store/database.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,12 @@ struct OutboxMessage {
     std::string html_body;  // "" for sms
     int attempts;           // failed deliveries so far
     std::int64_t created_at = 0;  // when it was queued (unix seconds)
+};
+
+// What the mailer still has to deliver.
+struct OutboxBacklog {
+    std::int64_t pending = 0;                   // unsent messages, failed ones waiting for a retry included
+    std::optional<std::int64_t> oldest_created;  // created_at of the oldest of them; none when none
 };
 
 class OutboxStore {
@@ -38,6 +45,10 @@ public:
 
     // A failed delivery: `attempts` failures so far, due again at retry_at.
     void mark_failed(std::int64_t id, int attempts, std::int64_t retry_at, std::string_view error);
+
+    // For monitoring: cheap while the backlog is small (the partial index outbox_due lists exactly the
+    // unsent rows).
+    OutboxBacklog backlog();
 
 private:
     Database& db_;
