@@ -28,7 +28,7 @@ PACKAGES := g++ make pkg-config openssl ca-certificates procps \
             libfcgi-dev libcgicc-dev libssl-dev libsodium-dev libcjose-dev libphonenumber-dev \
             libsqlite3-dev sqlite3 libmemcached-dev libutf8proc-dev libctemplate-dev nlohmann-json3-dev \
             libcurl4-openssl-dev libgmime-3.0-dev libboost-test-dev nginx memcached wrk curl \
-            python3-jwt python3-jwcrypto chromium libsystemd-dev systemd logrotate libfcgi-bin
+            python3-jwt python3-jwcrypto chromium libsystemd-dev systemd logrotate libfcgi-bin prometheus
 
 LIB_SRC   := $(filter-out src/main.cpp,$(wildcard src/*/*.cpp))
 LIB_OBJ   := $(LIB_SRC:%.cpp=$(BUILD)/%.o)
@@ -41,7 +41,8 @@ E2E_OBJ   := $(E2E_SRC:%.cpp=$(BUILD)/%.o)
         install uninstall
 build: $(BUILD)/gatehouse
 
-# Installing packages needs root; everyone else gets the list of what is missing.
+# Installing packages needs root; everyone else gets the list of what is missing. prometheus is there
+# for the tests' promtool only: the server it brings along is stopped and disabled when we installed it.
 deps:
 	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -49,6 +50,7 @@ deps:
 	    echo "installing:" $$missing; \
 	    export DEBIAN_FRONTEND=noninteractive; \
 	    apt-get update -q && apt-get install -y -q --no-install-recommends $$missing; \
+	    case " $$missing " in *" prometheus "*) systemctl disable --now prometheus.service >/dev/null 2>&1 || true;; esac; \
 	  else echo "missing Debian packages (install as root): $$missing" >&2; exit 1; fi; \
 	fi
 

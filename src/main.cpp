@@ -1,6 +1,7 @@
 // The `gatehouse` command: reads the settings and dispatches to src/cli/ (one file per group).
 #include "gatehouse/cli/commands.hpp"
 #include "gatehouse/core/config.hpp"
+#include "gatehouse/core/version.hpp"
 
 #include <iostream>
 #include <string>
@@ -9,8 +10,6 @@
 namespace {
 
 using namespace gatehouse;
-
-constexpr const char* kVersion = "0.1.0";
 
 constexpr const char* kUsage = R"(usage: gatehouse <command> [options]   (gatehouse <command> --help for its options)
 
@@ -55,7 +54,7 @@ int main(int argc, char** argv) {
     }
     const std::string command = args[0];
     if (command == "version" || command == "--version") {
-        std::cout << "gatehouse " << kVersion << "\n";
+        std::cout << "gatehouse " << core::kVersion << "\n";
         return 0;
     }
     try {

@@ -67,8 +67,12 @@ std::expected<TokenPair, Refusal> rotate_refresh(Services& s, std::string_view r
         }
         tx.commit();
     }
-    if (pair) return *pair;
+    if (pair) {
+        if (s.metrics) s.metrics->count_token(core::TokenEvent::Refreshed);
+        return *pair;
+    }
     if (reused) {
+        if (s.metrics) s.metrics->count_token(core::TokenEvent::RefreshReused);
         s.log.warning("refresh token reused: login " + std::to_string(c->sid) + " revoked");
         return std::unexpected(refuse(Outcome::RefreshReused));
     }

@@ -2,7 +2,9 @@
 
 #include "gatehouse/core/errors.hpp"
 #include "gatehouse/store/migrations.hpp"
+#include "gatehouse/store/outbox.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace gatehouse::accounts {
@@ -40,6 +42,14 @@ bool memcached_reachable(const core::Config& config) {
     } catch (const std::exception&) {
         return false;
     }
+}
+
+OutboxBacklog outbox_backlog(Services& s) {
+    const auto backlog = store::OutboxStore(s.db).backlog();
+    OutboxBacklog out;
+    out.pending = backlog.pending;
+    if (backlog.oldest_created) out.oldest_age_seconds = std::max<std::int64_t>(0, s.now() - *backlog.oldest_created);
+    return out;
 }
 
 }  // namespace gatehouse::accounts

@@ -96,9 +96,8 @@ void open_the_login(Services& s, const LoginRequest& request, LoggedIn& in) {
     }
 }
 
-}  // namespace
-
-std::expected<LoggedIn, Refusal> log_in(Services& s, const LoginRequest& request) {
+// Checks the credential, then opens the login in one transaction.
+std::expected<LoggedIn, Refusal> check_and_open(Services& s, const LoginRequest& request) {
     auto checked = check_credential(s, request);
     if (!checked) return std::unexpected(std::move(checked.error()));
     LoggedIn in;
@@ -117,7 +116,30 @@ std::expected<LoggedIn, Refusal> log_in(Services& s, const LoginRequest& request
     store::AuditStore(s.db).record(now, in.user.id, in.user.id, "login",
                                    std::string(kind_name(request.kind)) + " by " + checked->by, request.client.ip);
     tx.commit();
+    if (s.metrics && request.kind == LoginKind::Jwt) s.metrics->count_token(core::TokenEvent::JwtIssued);
+    if (s.metrics && request.kind == LoginKind::Token) s.metrics->count_token(core::TokenEvent::ApiTokenIssued);
     return in;
+}
+
+}  // namespace
+
+core::LoginResult login_result(const std::expected<LoggedIn, Refusal>& result) {
+    if (result) return core::LoginResult::Ok;
+    switch (result.error().outcome) {
+        case Outcome::BadCredentials: return core::LoginResult::WrongPassword;
+        case Outcome::Throttled: return core::LoginResult::Throttled;
+        case Outcome::Unverified: return core::LoginResult::Unverified;
+        case Outcome::CodeInvalid: return core::LoginResult::CodeInvalid;
+        case Outcome::CodeExpired: return core::LoginResult::CodeExpired;
+        case Outcome::BadPhoneNumber: return core::LoginResult::BadPhoneNumber;
+        default: return core::LoginResult::Other;
+    }
+}
+
+std::expected<LoggedIn, Refusal> log_in(Services& s, const LoginRequest& request) {
+    auto result = check_and_open(s, request);
+    if (s.metrics) s.metrics->count_login(login_result(result));
+    return result;
 }
 
 }  // namespace gatehouse::accounts

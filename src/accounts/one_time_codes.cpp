@@ -100,7 +100,7 @@ std::string OneTimeCodes::issue(std::string_view purpose, std::string_view subje
         cache_.remove(key);
         if (cache_.add(key, value, memcached_ttl(ttl_seconds))) return code;
     }
-    throw core::Unavailable("memcached: could not store a one-time code (contended key)");
+    throw core::Unavailable(core::Backend::Memcached, "memcached: could not store a one-time code (contended key)");
 }
 
 CodeCheck OneTimeCodes::check(std::string_view purpose, std::string_view subject, std::string_view code,

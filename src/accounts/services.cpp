@@ -10,7 +10,7 @@ HasherSettings hasher_settings(const core::Config& c) {
 
 Services::Services(const core::Config& config_, store::Database& db_, store::Cache& cache_, const core::Clock& clock_,
                    const core::Log& log_, const core::Templates& templates_, const PasswordPolicy& policy_,
-                   std::string dummy_hash)
+                   std::string dummy_hash, core::Metrics* metrics_)
     : config(config_),
       db(db_),
       cache(cache_),
@@ -18,8 +18,9 @@ Services::Services(const core::Config& config_, store::Database& db_, store::Cac
       log(log_),
       templates(templates_),
       policy(policy_),
+      metrics(metrics_),
       hasher(hasher_settings(config_), std::move(dummy_hash)),
-      throttle(cache_, clock_, config_.throttle),
+      throttle(cache_, clock_, config_.throttle, metrics_),
       codes(cache_, clock_, config_.secret_key),
       signer(config_.secret_key, clock_),
       jwt(config_.secret_key, config_.jwt_encrypt ? core::base64url_decode(config_.jwe_key).value_or("") : std::string()) {}

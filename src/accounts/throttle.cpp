@@ -71,8 +71,13 @@ std::string serialize(const std::vector<std::int64_t>& times) {
 
 }  // namespace
 
-Throttle::Throttle(store::Cache& cache, const core::Clock& clock, bool enabled)
-    : cache_(cache), clock_(clock), enabled_(enabled) {}
+Throttle::Throttle(store::Cache& cache, const core::Clock& clock, bool enabled, core::Metrics* metrics)
+    : cache_(cache), clock_(clock), enabled_(enabled), metrics_(metrics) {}
+
+ThrottleDecision Throttle::refused(std::string_view scope, int retry_after) {
+    if (metrics_) metrics_->count_throttled(scope);
+    return {false, retry_after};
+}
 
 ThrottleDecision Throttle::hit(std::string_view scope, std::string_view subject, int limit, int window_seconds) {
     check_scope(scope);
@@ -85,13 +90,13 @@ ThrottleDecision Throttle::hit(std::string_view scope, std::string_view subject,
         const auto stored = cache_.gets(key);
         auto times = attempts_in_window(stored ? std::string_view(stored->value) : std::string_view(), now, window_seconds);
         if (times.size() >= static_cast<std::size_t>(limit))
-            return {false, seconds_until_room(times, limit, now, window_seconds)};
+            return refused(scope, seconds_until_room(times, limit, now, window_seconds));
         times.push_back(now);
         const std::string value = serialize(times);
         if (stored ? cache_.cas(key, value, ttl, stored->version) : cache_.add(key, value, ttl)) return {true, 0};
         // Another worker wrote in between: read again.
     }
-    return {false, 1};
+    return refused(scope, 1);
 }
 
 ThrottleDecision Throttle::peek(std::string_view scope, std::string_view subject, int limit, int window_seconds) {
@@ -102,7 +107,7 @@ ThrottleDecision Throttle::peek(std::string_view scope, std::string_view subject
     const auto stored = cache_.get(log_key(scope, subject, window_seconds));
     const auto times = attempts_in_window(stored.value_or(""), now, window_seconds);
     if (times.size() < static_cast<std::size_t>(limit)) return {true, 0};
-    return {false, seconds_until_room(times, limit, now, window_seconds)};
+    return refused(scope, seconds_until_room(times, limit, now, window_seconds));
 }
 
 void Throttle::reset(std::string_view scope, std::string_view subject, int window_seconds) {

@@ -1,11 +1,13 @@
 #include "gatehouse/server/master.hpp"
 
+#include "gatehouse/accounts/limits.hpp"
 #include "gatehouse/accounts/services.hpp"
-
+#include "gatehouse/core/metrics.hpp"
 #include "gatehouse/server/mailer.hpp"
 #include "gatehouse/server/notify.hpp"
 #include "gatehouse/server/scoreboard.hpp"
 #include "gatehouse/server/worker.hpp"
+#include "gatehouse/web/app.hpp"
 
 #include <fcgiapp.h>
 #include <fcntl.h>
@@ -86,6 +88,14 @@ std::string describe_exit(int status) {
     return "stopped";
 }
 
+// The counters' label sets: the route table's patterns and the throttle's scopes.
+core::MetricsLayout metrics_layout() {
+    core::MetricsLayout layout;
+    for (const auto& [pattern, methods] : web::route_table()) layout.routes.push_back(pattern);
+    layout.throttle_limits.assign(accounts::kThrottleScopes.begin(), accounts::kThrottleScopes.end());
+    return layout;
+}
+
 struct WorkerRecord {
     int generation;
     std::chrono::steady_clock::time_point started;
@@ -100,7 +110,8 @@ public:
           policy_(policy),
           log_(log),
           workers_wanted_(config.effective_workers()),
-          scoreboard_(2 * workers_wanted_ + 2) {}
+          scoreboard_(2 * workers_wanted_ + 2),
+          metrics_(metrics_layout()) {}
 
     int run() {
         if (!open_socket()) return 1;
@@ -211,7 +222,8 @@ private:
             ::close(master_wake_fd);
             master_wake_fd = -1;
             scoreboard_.slot(slot).pid = getpid();
-            worker_main(WorkerSetup{listen_fd_, slot, config_, templates_, policy_, scoreboard_, log_, old_mask, dummy_hash_});
+            worker_main(WorkerSetup{listen_fd_, slot, config_, templates_, policy_, scoreboard_, log_, old_mask,
+                                    dummy_hash_, metrics_});
         }
         scoreboard_.slot(slot).pid = pid;
         workers_[pid] = {generation_, std::chrono::steady_clock::now()};
@@ -272,6 +284,8 @@ private:
             } else {
                 log_.info("worker " + std::to_string(pid) + " " + describe_exit(status));
             }
+            if (!stopping_)
+                metrics_.count_worker_restart(crashed ? core::WorkerExit::Crashed : core::WorkerExit::Recycled);
             scoreboard_.release(pid);
             workers_.erase(it);
         }
@@ -320,6 +334,7 @@ private:
     std::string dummy_hash_ = accounts::PasswordHasher(accounts::hasher_settings(config_)).dummy_hash();
     int workers_wanted_;
     Scoreboard scoreboard_;
+    core::Metrics metrics_;  // made before any fork, like the scoreboard: every worker shares it
     int listen_fd_ = -1;
     int wake_read_ = -1;
     int generation_ = 0;

@@ -107,9 +107,10 @@ struct WorkerContext {
     WorkerContext(const WorkerSetup& setup, std::unique_ptr<store::Database> db_, std::unique_ptr<store::Cache> cache_)
         : db(std::move(db_)),
           cache(std::move(cache_)),
-          services(setup.config, *db, *cache, clock, setup.log, setup.templates, setup.policy, setup.dummy_hash),
+          services(setup.config, *db, *cache, clock, setup.log, setup.templates, setup.policy, setup.dummy_hash,
+                   &setup.metrics),
           web_context{setup.config, services, clock, setup.log, setup.templates,
-              [&board = setup.scoreboard] { return board.snapshot(); }} {}
+              [&board = setup.scoreboard] { return board.snapshot(); }, &setup.metrics} {}
 
     std::unique_ptr<store::Database> db;
     std::unique_ptr<store::Cache> cache;
@@ -199,7 +200,9 @@ void worker_answer(web::Context& ctx, const core::Log& log, FCGX_Request& reques
     write_response(request, outcome.response, method == "HEAD");
     FCGX_Finish_r(&request);  // the answer leaves before any signal is let in
 
-    const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    const auto took = std::chrono::steady_clock::now() - started;
+    if (ctx.metrics) ctx.metrics->count_request(outcome.route_id, method, outcome.response.status, took);
+    const auto ms = std::chrono::duration<double, std::milli>(took).count();
     char elapsed[32];
     std::snprintf(elapsed, sizeof elapsed, "%.1fms", ms);
     const std::string route = outcome.route == "-" ? "(unrouted)" : outcome.route;

@@ -11,7 +11,8 @@ namespace gatehouse::store {
 namespace {
 
 [[noreturn]] void unavailable(memcached_st* mc, memcached_return_t rc, std::string_view what) {
-    throw core::Unavailable("memcached " + std::string(what) + ": " + memcached_strerror(mc, rc));
+    throw core::Unavailable(core::Backend::Memcached,
+                            "memcached " + std::string(what) + ": " + memcached_strerror(mc, rc));
 }
 
 // A connection the server closed — memcached restarted while this worker made no call — fails the

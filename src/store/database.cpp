@@ -30,7 +30,7 @@ void sql_casefold(sqlite3_context* context, int, sqlite3_value** args) {
     const std::string message = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
     if ((rc & 0xFF) == SQLITE_CONSTRAINT) throw ConstraintError(message);
     // Busy, locked, I/O, full disk, unopenable file: the database is unavailable right now.
-    throw core::Unavailable("database: " + message);
+    throw core::Unavailable(core::Backend::Sqlite, "database: " + message);
 }
 
 }  // namespace
@@ -104,7 +104,7 @@ Database::Database(const std::string& path) {
         std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
         sqlite3_close(db_);
         db_ = nullptr;
-        throw core::Unavailable("database: cannot open " + path + ": " + message);
+        throw core::Unavailable(core::Backend::Sqlite, "database: cannot open " + path + ": " + message);
     }
     sqlite3_busy_timeout(db_, 5000);
     sqlite3_extended_result_codes(db_, 1);
@@ -136,7 +136,7 @@ void Database::exec(const std::string& sql) {
         sqlite3_free(error);
         if ((rc & 0xFF) == SQLITE_CONSTRAINT) throw ConstraintError(message);
         if ((rc & 0xFF) == SQLITE_ERROR) throw std::runtime_error("database: " + message);  // bad SQL: a bug
-        throw core::Unavailable("database: " + message);
+        throw core::Unavailable(core::Backend::Sqlite, "database: " + message);
     }
 }
 

@@ -62,4 +62,13 @@ bool OutboxStore::make_due(std::int64_t id, std::int64_t now) {
     return db_.changes() > 0;
 }
 
+OutboxBacklog OutboxStore::backlog() {
+    auto q = db_.query("SELECT count(*), min(created_at) FROM outbox WHERE sent_at IS NULL");
+    OutboxBacklog out;
+    if (!q.step()) return out;
+    out.pending = q.row().column_int(0);
+    if (!q.row().column_is_null(1)) out.oldest_created = q.row().column_int(1);
+    return out;
+}
+
 }  // namespace gatehouse::store

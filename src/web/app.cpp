@@ -57,6 +57,7 @@ const std::vector<Route>& routes() {
         {{"GET"}, "/auth/check", auth_check},
         {{"GET"}, "/healthz", healthz},
         {{"GET"}, "/status", worker_status},
+        {{"GET"}, "/metrics", metrics},
         {{"GET"}, "/__test__/sleep", test_sleep},
     };
     return table;
@@ -127,23 +128,25 @@ Outcome route_request(Context& ctx, http::Request& request) {
             break;
     }
     const auto& route = routes()[static_cast<std::size_t>(match.route)];
+    const int id = match.route;
     request.path_params = match.params;
     if (api && !request.body.empty() && !request.json && request.content_type != "application/x-www-form-urlencoded" &&
         request.content_type != "multipart/form-data")
         return {error_response(ctx, true, 415, "Unsupported media type \"" + request.content_type + "\" in request.",
                                "unsupported_media_type"),
-                route.pattern};
+                route.pattern, id};
     try {
-        return {route.handler(ctx, request), route.pattern};
+        return {route.handler(ctx, request), route.pattern, id};
     } catch (const core::Unavailable& e) {
         ctx.log.error(std::string("unavailable: ") + e.what());
+        if (ctx.metrics) ctx.metrics->count_unavailable(e.backend);
         return {error_response(ctx, api, 503,
                                "The service is temporarily unavailable. Please try again in a few seconds.",
                                "service_unavailable"),
-                route.pattern};
+                route.pattern, id};
     } catch (const std::exception& e) {
         ctx.log.error(std::string("unexpected error in ") + route.pattern + ": " + e.what());
-        return {error_response(ctx, api, 500, "Something went wrong on our side.", "server_error"), route.pattern};
+        return {error_response(ctx, api, 500, "Something went wrong on our side.", "server_error"), route.pattern, id};
     }
 }
 

@@ -51,6 +51,20 @@ BOOST_AUTO_TEST_CASE(rolled_back_enqueue_leaves_nothing) {
     BOOST_TEST(outbox.due(kNow + 86400, 10).empty());
 }
 
+// /metrics' backlog: unsent messages (a failed one waiting for its retry too), the oldest's time.
+BOOST_AUTO_TEST_CASE(backlog_counts_the_unsent_and_names_the_oldest) {
+    BOOST_TEST(outbox.backlog().pending == 0);
+    BOOST_TEST(!outbox.backlog().oldest_created.has_value());
+    const auto first = enqueue_committed("email", "a@example.com", kNow - 300);
+    const auto second = enqueue_committed("sms", "+14155552671", kNow - 200);
+    enqueue_committed("email", "c@example.com", kNow - 100);
+    outbox.mark_sent(first, kNow);
+    outbox.mark_failed(second, 1, kNow + 60, "smtp down");
+    const auto backlog = outbox.backlog();
+    BOOST_TEST(backlog.pending == 2);
+    BOOST_TEST(backlog.oldest_created.value_or(0) == kNow - 200);
+}
+
 BOOST_AUTO_TEST_CASE(committed_enqueue_is_due_at_once) {
     store::Transaction tx(db);
     const auto id = outbox.enqueue("email", "a@example.com", "Grüße", "text body", "<p>html</p>", kNow);

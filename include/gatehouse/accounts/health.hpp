@@ -1,5 +1,6 @@
 #pragma once
-// Is the service able to answer? Asked by /healthz, and in more depth by `gatehouse check`.
+// Is the service able to answer? Asked by /healthz, and in more depth by `gatehouse check`. And how far
+// behind is the mailer? Asked by /metrics.
 #include "gatehouse/accounts/services.hpp"
 #include "gatehouse/core/config.hpp"
 
@@ -27,5 +28,13 @@ struct DatabaseReport {
 DatabaseReport inspect_database(const core::Config& config);
 // Every memcached server of the settings answers.
 bool memcached_reachable(const core::Config& config);
+
+struct OutboxBacklog {
+    std::int64_t pending = 0;             // mail and SMS not yet delivered (retries included)
+    std::int64_t oldest_age_seconds = 0;  // how long the oldest of them has waited; 0 when none
+};
+
+// One query; core::Unavailable when the database does not answer.
+OutboxBacklog outbox_backlog(Services& services);
 
 }  // namespace gatehouse::accounts

@@ -11,6 +11,7 @@
 #include "gatehouse/accounts/outcome.hpp"
 #include "gatehouse/accounts/services.hpp"
 #include "gatehouse/accounts/user.hpp"
+#include "gatehouse/core/metrics.hpp"
 
 #include <expected>
 #include <optional>
@@ -54,6 +55,11 @@ struct LoggedIn {
 // BadCredentials (wrong or unknown email or password, inactive user; the same hashing time either
 // way), Unverified (the right password of an unverified email, with GATEHOUSE_REQUIRE_VERIFIED=1;
 // Refusal::user_id names the user), CodeInvalid, CodeExpired, BadPhoneNumber (phone codes).
+// Every call is counted in services.metrics (gatehouse_logins_total) under login_result's name for
+// what it returned, and a JWT pair or API token handed out under gatehouse_tokens_issued_total.
 std::expected<LoggedIn, Refusal> log_in(Services& services, const LoginRequest& request);
+
+// The one mapping of a login's outcome to the result /metrics counts it as.
+core::LoginResult login_result(const std::expected<LoggedIn, Refusal>& result);
 
 }  // namespace gatehouse::accounts

@@ -10,6 +10,7 @@
 #include "gatehouse/core/clock.hpp"
 #include "gatehouse/core/config.hpp"
 #include "gatehouse/core/log.hpp"
+#include "gatehouse/core/metrics.hpp"
 #include "gatehouse/core/templates.hpp"
 #include "gatehouse/store/cache.hpp"
 #include "gatehouse/store/database.hpp"
@@ -34,7 +35,8 @@ enum class Lookup { Use, Peek };
 struct Services {
     Services(const core::Config& config, store::Database& db, store::Cache& cache, const core::Clock& clock,
              const core::Log& log, const core::Templates& templates, const PasswordPolicy& policy,
-             std::string dummy_hash = {});  // see PasswordHasher
+             std::string dummy_hash = {},  // see PasswordHasher
+             core::Metrics* metrics = nullptr);  // the workers' shared counters; none in commands and tests
 
     const core::Config& config;
     store::Database& db;
@@ -43,6 +45,7 @@ struct Services {
     const core::Log& log;
     const core::Templates& templates;
     const PasswordPolicy& policy;
+    core::Metrics* metrics;
     PasswordHasher hasher;
     Throttle throttle;
     OneTimeCodes codes;

@@ -14,8 +14,10 @@
 //
 // enabled=false (GATEHOUSE_THROTTLE=0): every call allows and touches no memcached.
 // memcached down: core::Unavailable propagates (the request answers 503).
+// Every refusal (a hit, or a peek, that says no) is counted under its scope in the Metrics, if any.
 #include "gatehouse/accounts/limits.hpp"
 #include "gatehouse/core/clock.hpp"
+#include "gatehouse/core/metrics.hpp"
 #include "gatehouse/store/cache.hpp"
 
 #include <string_view>
@@ -29,7 +31,7 @@ struct ThrottleDecision {
 
 class Throttle {
 public:
-    Throttle(store::Cache& cache, const core::Clock& clock, bool enabled);
+    Throttle(store::Cache& cache, const core::Clock& clock, bool enabled, core::Metrics* metrics = nullptr);
 
     // Counts this attempt if fewer than `limit` were counted in the last `window_seconds`, and says
     // whether it did. limit and window_seconds must be > 0 (std::invalid_argument).
@@ -51,9 +53,12 @@ public:
     }
 
 private:
+    ThrottleDecision refused(std::string_view scope, int retry_after);
+
     store::Cache& cache_;
     const core::Clock& clock_;
     bool enabled_;
+    core::Metrics* metrics_;
 };
 
 }  // namespace gatehouse::accounts

@@ -4,8 +4,9 @@
 #include "gatehouse/accounts/password_policy.hpp"
 #include "gatehouse/core/config.hpp"
 #include "gatehouse/core/log.hpp"
-#include "gatehouse/server/scoreboard.hpp"
+#include "gatehouse/core/metrics.hpp"
 #include "gatehouse/core/templates.hpp"
+#include "gatehouse/server/scoreboard.hpp"
 
 #include <signal.h>
 
@@ -21,6 +22,7 @@ struct WorkerSetup {
     const core::Log& log;
     sigset_t signal_mask;  // the master's mask before it blocked its signals to fork this worker
     const std::string& dummy_hash;  // PasswordHasher's, made once by the master
+    core::Metrics& metrics;         // shared with the master and the other workers
 };
 
 // Runs in the child after fork, which the master does with its signals blocked; never returns (exits 0

@@ -33,6 +33,12 @@ struct QueuedMessage {
     std::int64_t next_attempt_at = 0;
 };
 
+// What the mailer still has to deliver.
+struct OutboxBacklog {
+    std::int64_t pending = 0;                   // unsent messages, failed ones waiting for a retry included
+    std::optional<std::int64_t> oldest_created;  // created_at of the oldest of them; none when none
+};
+
 class OutboxStore {
 public:
     explicit OutboxStore(Database& db) : db_(db) {}
@@ -55,6 +61,10 @@ public:
     std::vector<QueuedMessage> unsent(int limit);
     // An unsent message due at `now` (attempts and last error kept); false when no unsent one has that id.
     bool make_due(std::int64_t id, std::int64_t now);
+
+    // For monitoring: cheap while the backlog is small (the partial index outbox_due lists exactly the
+    // unsent rows).
+    OutboxBacklog backlog();
 
 private:
     Database& db_;

@@ -4,6 +4,7 @@
 #include "gatehouse/core/clock.hpp"
 #include "gatehouse/core/config.hpp"
 #include "gatehouse/core/log.hpp"
+#include "gatehouse/core/metrics.hpp"
 #include "gatehouse/core/templates.hpp"
 
 #include <nlohmann/json.hpp>
@@ -19,6 +20,7 @@ struct Context {
     const core::Log& log;
     const core::Templates& templates;
     std::function<nlohmann::json()> worker_status;  // the master's scoreboard, for /status
+    core::Metrics* metrics = nullptr;               // the master's shared counters, for /metrics
 };
 
 }  // namespace gatehouse::web

@@ -73,6 +73,7 @@ http::Response auth_check(Context& ctx, http::Request& req);
 // ops.cpp
 http::Response healthz(Context& ctx, http::Request& req);
 http::Response worker_status(Context& ctx, http::Request& req);
+http::Response metrics(Context& ctx, http::Request& req);
 http::Response test_sleep(Context& ctx, http::Request& req);
 
 }  // namespace gatehouse::web
