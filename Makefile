@@ -116,8 +116,13 @@ test: $(BUILD)/gatehouse $(BUILD)/unit_tests $(BUILD)/e2e_tests $(BUILD)/fcgi_ap
 check-layers:
 	tests/check-layers.sh
 
-bench: build
-	tests/bench.sh
+# The ceiling of `make bench`: a bare libfcgi program answering a fixed page (tests/bench/ceiling.c).
+$(BUILD)/bench_ceiling: tests/bench/ceiling.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -Wall -Wextra -Werror $< -o $@ -lfcgi
+
+bench: build $(BUILD)/bench_ceiling
+	BUILD=$(BUILD) tests/bench.sh
 
 # A real browser (headless Chromium) through the main flows; not part of `make test`.
 walk: build

@@ -208,7 +208,7 @@ std::expected<Request, RequestError> parse_request(const Params& params, std::st
 
     if (!well_formed_urlencoded(req.query_string))
         return std::unexpected(RequestError{400, "Malformed query string."});
-    {
+    if (!req.query_string.empty()) {
         // cgicc reads QUERY_STRING: give it the query just checked, the one from REQUEST_URI.
         Params query_params = params;
         query_params["QUERY_STRING"] = req.query_string;
