@@ -7,6 +7,23 @@
 
 #include <charconv>
 
+// The names the profile page sets, with their ctemplate ids made once (STS_INIT): a name
+// given as a plain string is hashed and registered in ctemplate's global id map each time it is set,
+// an eighth of a session page's instructions (callgrind).
+static const ctemplate::StaticTemplateString kEmail = STS_INIT(kEmail, "EMAIL");
+static const ctemplate::StaticTemplateString kName = STS_INIT(kName, "NAME");
+static const ctemplate::StaticTemplateString kFirstName = STS_INIT(kFirstName, "FIRST_NAME");
+static const ctemplate::StaticTemplateString kLastName = STS_INIT(kLastName, "LAST_NAME");
+static const ctemplate::StaticTemplateString kPhone = STS_INIT(kPhone, "PHONE");
+static const ctemplate::StaticTemplateString kDateOfBirth = STS_INIT(kDateOfBirth, "DATE_OF_BIRTH");
+static const ctemplate::StaticTemplateString kDateJoined = STS_INIT(kDateJoined, "DATE_JOINED");
+static const ctemplate::StaticTemplateString kVerified = STS_INIT(kVerified, "VERIFIED");
+static const ctemplate::StaticTemplateString kUnverified = STS_INIT(kUnverified, "UNVERIFIED");
+static const ctemplate::StaticTemplateString kGenderOption = STS_INIT(kGenderOption, "GENDER_OPTION");
+static const ctemplate::StaticTemplateString kValue = STS_INIT(kValue, "VALUE");
+static const ctemplate::StaticTemplateString kLabel = STS_INIT(kLabel, "LABEL");
+static const ctemplate::StaticTemplateString kSelected = STS_INIT(kSelected, "SELECTED");
+
 namespace gatehouse::web {
 namespace {
 
@@ -17,21 +34,21 @@ std::string readable(const std::string& iso) {
 }
 
 void fill_profile(ctemplate::TemplateDictionary& dict, const accounts::User& user) {
-    dict.SetValue("EMAIL", user.email.value_or(""));
-    dict.SetValue("NAME", user.name.value_or(""));
-    dict.SetValue("FIRST_NAME", user.first_name);
-    dict.SetValue("LAST_NAME", user.last_name);
-    dict.SetValue("PHONE", user.phone.value_or(""));
-    dict.SetValue("DATE_OF_BIRTH", user.date_of_birth.value_or(""));
-    dict.SetValue("DATE_JOINED", readable(user.date_joined));
-    dict.SetValue("VERIFIED", user.is_verified ? "yes" : "no");
-    if (!user.is_verified) dict.ShowSection("UNVERIFIED");
+    dict.SetValue(kEmail, user.email.value_or(""));
+    dict.SetValue(kName, user.name.value_or(""));
+    dict.SetValue(kFirstName, user.first_name);
+    dict.SetValue(kLastName, user.last_name);
+    dict.SetValue(kPhone, user.phone.value_or(""));
+    dict.SetValue(kDateOfBirth, user.date_of_birth.value_or(""));
+    dict.SetValue(kDateJoined, readable(user.date_joined));
+    dict.SetValue(kVerified, user.is_verified ? "yes" : "no");
+    if (!user.is_verified) dict.ShowSection(kUnverified);
     const std::string gender = user.gender.value_or("");
     for (const char* choice : {"", "female", "male", "other", "unspecified"}) {
-        auto* option = dict.AddSectionDictionary("GENDER_OPTION");
-        option->SetValue("VALUE", choice);
-        option->SetValue("LABEL", *choice ? choice : "—");
-        if (gender == choice) option->SetValue("SELECTED", "selected");
+        auto* option = dict.AddSectionDictionary(kGenderOption);
+        option->SetValue(kValue, choice);
+        option->SetValue(kLabel, *choice ? choice : "—");
+        if (gender == choice) option->SetValue(kSelected, "selected");
     }
 }
 
