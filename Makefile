@@ -21,11 +21,11 @@ endif
 GMIME_CFLAGS = $(shell pkg-config --cflags gmime-3.0)
 GMIME_LIBS   = $(shell pkg-config --libs gmime-3.0)
 CXXFLAGS += -std=c++2b -Wall -Wextra -Werror -Iinclude -MMD -MP -DBOOST_TEST_DYN_LINK $(GMIME_CFLAGS)
-LDLIBS    = -lsystemd -lutf8proc -lcjose -lphonenumber -lfcgi -lcgicc -lctemplate -lmemcached -lsqlite3 -lsodium -lssl -lcrypto -lpthread -lcurl $(GMIME_LIBS)
+LDLIBS    = -lsystemd -lutf8proc -lcjose -lphonenumber -lfcgi -lcgicc -lctemplate -lmemcached -lsqlite3 -largon2 -lsodium -lssl -lcrypto -lpthread -lcurl $(GMIME_LIBS)
 
 # Debian packages the build, the stack and the tests need (`make deps` installs the missing ones as root).
 PACKAGES := g++ make pkg-config openssl ca-certificates procps \
-            libfcgi-dev libcgicc-dev libssl-dev libsodium-dev libcjose-dev libphonenumber-dev \
+            libfcgi-dev libcgicc-dev libssl-dev libsodium-dev libargon2-dev libcjose-dev libphonenumber-dev \
             libsqlite3-dev sqlite3 libmemcached-dev libutf8proc-dev libctemplate-dev nlohmann-json3-dev \
             libcurl4-openssl-dev libgmime-3.0-dev libboost-test-dev nginx memcached wrk curl \
             python3-jwt python3-jwcrypto chromium libsystemd-dev systemd logrotate libfcgi-bin prometheus
@@ -76,6 +76,10 @@ $(BUILD)/e2e_tests: $(E2E_OBJ) $(BUILD)/libgatehouse.a
 $(BUILD)/fcgi_app: $(BUILD)/tests/apps/fcgi_app.o
 	$(CXX) $(CXXFLAGS) $^ -o $@ -lfcgi
 
+# One argon2id hash timed three ways (tests/bench/hash_speed.cpp); `make bench` prints its figures.
+$(BUILD)/hash_speed: $(BUILD)/tests/bench/hash_speed.o $(BUILD)/libgatehouse.a
+	$(CXX) $(CXXFLAGS) $^ -o $@ $(LDLIBS)
+
 # setpriv: when make itself is killed, the stack gets SIGTERM and stops in order.
 run: build
 	exec setpriv --pdeathsig TERM nginx/stack.sh
@@ -121,7 +125,7 @@ $(BUILD)/bench_ceiling: tests/bench/ceiling.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -Wall -Wextra -Werror $< -o $@ -lfcgi
 
-bench: build $(BUILD)/bench_ceiling
+bench: build $(BUILD)/bench_ceiling $(BUILD)/hash_speed
 	BUILD=$(BUILD) tests/bench.sh
 
 # A real browser (headless Chromium) through the main flows; not part of `make test`.
@@ -263,5 +267,5 @@ $(FUZZ_TARGETS:%=fuzz-run-%): fuzz-run-%: $(FUZZ_BUILD)/%
 	  echo "$*: ok, $$(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' $(FUZZ_BUILD)/$*.log | grep -o '[0-9]*$$') runs"; \
 	else tail -n 60 $(FUZZ_BUILD)/$*.log; echo "$*: FAILED (input in $(FUZZ_BUILD)/artifacts/)" >&2; exit 1; fi
 
--include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(E2E_OBJ:.o=.d) $(BUILD)/src/main.d $(BUILD)/tests/apps/fcgi_app.d
+-include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(E2E_OBJ:.o=.d) $(BUILD)/src/main.d $(BUILD)/tests/apps/fcgi_app.d $(BUILD)/tests/bench/hash_speed.d
 -include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/tests/fuzz/%.d)

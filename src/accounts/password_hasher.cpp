@@ -1,11 +1,12 @@
 #include "gatehouse/accounts/password_hasher.hpp"
 
+#include "gatehouse/accounts/argon2id.hpp"
 #include "gatehouse/core/crypto.hpp"
 
 #include <openssl/evp.h>
-#include <sodium.h>
 
 #include <charconv>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -32,19 +33,6 @@ int to_int(std::string_view s) {
     return (ec == std::errc{} && p == s.data() + s.size()) ? v : -1;
 }
 
-// "$argon2id$v=19$m=19456,t=2,p=1$…" → m, t, p; false when it is not argon2id.
-bool argon2_params(std::string_view encoded, int& m, int& t, int& p) {
-    auto parts = split(encoded, '$');
-    if (parts.size() != 6 || parts[1] != "argon2id") return false;
-    m = t = p = -1;
-    for (auto kv : split(parts[3], ',')) {
-        if (kv.starts_with("m=")) m = to_int(kv.substr(2));
-        else if (kv.starts_with("t=")) t = to_int(kv.substr(2));
-        else if (kv.starts_with("p=")) p = to_int(kv.substr(2));
-    }
-    return m > 0 && t > 0 && p > 0;
-}
-
 std::string django_salt() {
     // Django's get_random_string(22) over letters and digits: ~131 bits.
     static constexpr char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -59,22 +47,34 @@ std::string django_salt() {
 
 }  // namespace
 
-PasswordHasher::PasswordHasher(HasherSettings settings, std::string dummy_hash)
-    : settings_(std::move(settings)), dummy_hash_(std::move(dummy_hash)) {
-    if (sodium_init() < 0) throw std::runtime_error("sodium_init failed");
+PasswordHasher::PasswordHasher(HasherSettings settings, std::string dummy_hash, core::HashingSlots* slots)
+    : settings_(std::move(settings)), dummy_hash_(std::move(dummy_hash)), slots_(slots) {
     if (settings_.algorithm == "argon2id" && settings_.argon2_p != 1)
-        throw std::invalid_argument("GATEHOUSE_ARGON2_P: libsodium makes argon2id hashes with p=1 only");
+        throw std::invalid_argument("GATEHOUSE_ARGON2_P: Gatehouse makes argon2id hashes with p=1 only");
     if (dummy_hash_.empty()) dummy_hash_ = hash("gatehouse-dummy-password");
 }
 
+std::optional<core::HashingSlots::Lease> PasswordHasher::take_slot() const {
+    if (!slots_) return std::nullopt;
+    return slots_->acquire();
+}
+
+// libargon2 in the slot's memory: with the arena on, and for p=1 hashes that fit in it (Django's own,
+// m=102400 and p=8, go to libsodium, still under the cap).
+bool PasswordHasher::in_slot(const std::optional<core::HashingSlots::Lease>& lease, const argon2id::Params& params) const {
+    return settings_.arena && lease && params.p == 1 && lease->size() >= argon2id::memory_bytes(params);
+}
+
 std::string PasswordHasher::hash(std::string_view password) const {
+    const auto lease = take_slot();
     if (settings_.algorithm == "pbkdf2_sha256")
         return pbkdf2_hash(password, django_salt(), settings_.pbkdf2_iterations);
-    char out[crypto_pwhash_STRBYTES];
-    if (crypto_pwhash_str_alg(out, password.data(), password.size(), static_cast<unsigned long long>(settings_.argon2_t),
-                              static_cast<size_t>(settings_.argon2_m_kib) * 1024, crypto_pwhash_ALG_ARGON2ID13) != 0)
-        throw std::runtime_error("argon2id: out of memory");
-    return std::string(kArgonPrefix) + out;
+    const argon2id::Params params{static_cast<std::uint32_t>(settings_.argon2_m_kib),
+                                  static_cast<std::uint32_t>(settings_.argon2_t), 1};
+    if (!in_slot(lease, params)) return std::string(kArgonPrefix) + argon2id::sodium_hash(password, params);
+    argon2id::Phc phc{params, core::random_bytes(16), {}};
+    phc.tag = argon2id::derive_in(lease->memory(), lease->size(), password, phc.salt, params, 32);
+    return std::string(kArgonPrefix) + argon2id::format(phc);
 }
 
 std::string PasswordHasher::pbkdf2_hash(std::string_view password, std::string_view salt, int iterations) const {
@@ -93,15 +93,18 @@ bool PasswordHasher::verify(std::string_view password, std::string_view encoded)
         if (parts.size() != 4) return false;
         const int iterations = to_int(parts[1]);
         if (iterations <= 0 || parts[2].find('$') != std::string_view::npos) return false;
+        const auto lease = take_slot();
         return core::constant_time_equals(pbkdf2_hash(password, parts[2], iterations), encoded);
     }
-    if (encoded.starts_with("argon2$argon2id$")) {
-        const std::string inner(encoded.substr(kArgonPrefix.size()));
-        int m, t, p;
-        if (!argon2_params(inner, m, t, p)) return false;
-        return crypto_pwhash_str_verify(inner.c_str(), password.data(), password.size()) == 0;
-    }
-    return false;
+    if (!encoded.starts_with(kArgonPrefix)) return false;
+    const std::string inner(encoded.substr(kArgonPrefix.size()));
+    const auto phc = argon2id::parse(inner);
+    if (!phc) return false;
+    const auto lease = take_slot();
+    if (!in_slot(lease, phc->params)) return argon2id::sodium_verify(password, inner);
+    const std::string tag =
+        argon2id::derive_in(lease->memory(), lease->size(), password, phc->salt, phc->params, phc->tag.size());
+    return core::constant_time_equals(tag, phc->tag);
 }
 
 bool PasswordHasher::needs_rehash(std::string_view encoded) const {
@@ -110,10 +113,12 @@ bool PasswordHasher::needs_rehash(std::string_view encoded) const {
         auto parts = split(encoded, '$');
         return parts.size() != 4 || to_int(parts[1]) < settings_.pbkdf2_iterations;
     }
-    if (!encoded.starts_with("argon2$argon2id$")) return true;
-    int m, t, p;
-    if (!argon2_params(encoded.substr(kArgonPrefix.size()), m, t, p)) return true;
-    return m < settings_.argon2_m_kib || t < settings_.argon2_t || p != settings_.argon2_p;
+    if (!encoded.starts_with(kArgonPrefix)) return true;
+    const auto phc = argon2id::parse(encoded.substr(kArgonPrefix.size()));
+    if (!phc) return true;
+    const auto& p = phc->params;
+    return p.m_kib < static_cast<std::uint32_t>(settings_.argon2_m_kib) ||
+           p.t < static_cast<std::uint32_t>(settings_.argon2_t) || p.p != static_cast<std::uint32_t>(settings_.argon2_p);
 }
 
 void PasswordHasher::burn_time(std::string_view password) const { (void)verify(password, dummy_hash_); }

@@ -157,6 +157,12 @@ const std::vector<Setting>& settings_table() {
         GH_INT("ARGON2_M_KIB", argon2_m_kib, 8, 4 * 1024 * 1024),
         GH_INT("ARGON2_P", argon2_p, 1, 64),
         GH_INT("PBKDF2_ITERATIONS", pbkdf2_iterations, 1000, 100'000'000),
+        GH_BOOL("ARGON2_ARENA", argon2_arena),
+        Setting{"HASH_SLOTS", false,
+                [](Config& c, const std::string& k, const std::string& v) {
+                    c.hash_slots = v.empty() ? -1 : parse_int(k, v, 0, 256);
+                },
+                [](const Config& c) { return c.hash_slots < 0 ? std::string() : std::to_string(c.hash_slots); }},
         GH_INT("ACCESS_TTL", access_ttl, 1, 86400 * 365),
         GH_INT("REFRESH_TTL", refresh_ttl, 1, 86400 * 3650),
         GH_INT("SESSION_TTL", session_ttl, 60, 86400 * 3650),
@@ -341,6 +347,12 @@ int Config::effective_workers() const {
     return static_cast<int>(cores == 0 ? 2 : 2 * cores);
 }
 
+int Config::effective_hash_slots() const {
+    if (hash_slots >= 0) return hash_slots;
+    const unsigned cores = std::thread::hardware_concurrency();
+    return static_cast<int>(cores == 0 ? 1 : std::min(cores, 256u));
+}
+
 Settings parse_config_file(const std::string& text, const std::string& source_name) {
     Settings out;
     std::istringstream in(text);
@@ -440,6 +452,7 @@ std::string config_as_shell(const Config& given) {
     }
     out += "export GATEHOUSE_MEMCACHED_SERVERS='" + config.memcached_servers() + "'\n";
     out += "export GATEHOUSE_EFFECTIVE_WORKERS='" + std::to_string(config.effective_workers()) + "'\n";
+    out += "export GATEHOUSE_EFFECTIVE_HASH_SLOTS='" + std::to_string(config.effective_hash_slots()) + "'\n";
     return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include "gatehouse/accounts/limits.hpp"
 #include "gatehouse/accounts/services.hpp"
+#include "gatehouse/core/hashing_slots.hpp"
 #include "gatehouse/core/metrics.hpp"
 #include "gatehouse/server/mailer.hpp"
 #include "gatehouse/server/notify.hpp"
@@ -22,6 +23,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <vector>
 #include <thread>
 
@@ -94,6 +96,15 @@ core::MetricsLayout metrics_layout() {
     for (const auto& [pattern, methods] : web::route_table()) layout.routes.push_back(pattern);
     layout.throttle_limits.assign(accounts::kThrottleScopes.begin(), accounts::kThrottleScopes.end());
     return layout;
+}
+
+// The slots cap how many hash at once; only with GATEHOUSE_ARGON2_ARENA do they hold memory (the
+// configured argon2id cost each) for libargon2 to hash in.
+std::unique_ptr<core::HashingSlots> make_hashing_slots(const core::Config& config) {
+    const int slots = config.effective_hash_slots();
+    if (slots == 0) return nullptr;
+    const std::size_t kib = config.argon2_arena ? static_cast<std::size_t>(config.argon2_m_kib) : 0;
+    return std::make_unique<core::HashingSlots>(slots, kib);
 }
 
 struct WorkerRecord {
@@ -223,7 +234,7 @@ private:
             master_wake_fd = -1;
             scoreboard_.slot(slot).pid = getpid();
             worker_main(WorkerSetup{listen_fd_, slot, config_, templates_, policy_, scoreboard_, log_, old_mask,
-                                    dummy_hash_, metrics_});
+                                    dummy_hash_, metrics_, hashing_slots_.get()});
         }
         scoreboard_.slot(slot).pid = pid;
         workers_[pid] = {generation_, std::chrono::steady_clock::now()};
@@ -287,6 +298,8 @@ private:
             if (!stopping_)
                 metrics_.count_worker_restart(crashed ? core::WorkerExit::Crashed : core::WorkerExit::Recycled);
             scoreboard_.release(pid);
+            if (hashing_slots_ && hashing_slots_->release_held_by(pid) > 0)
+                log_.warning("worker " + std::to_string(pid) + " died hashing a password: its hashing slot is wiped and free");
             workers_.erase(it);
         }
     }
@@ -335,6 +348,7 @@ private:
     int workers_wanted_;
     Scoreboard scoreboard_;
     core::Metrics metrics_;  // made before any fork, like the scoreboard: every worker shares it
+    std::unique_ptr<core::HashingSlots> hashing_slots_ = make_hashing_slots(config_);  // likewise
     int listen_fd_ = -1;
     int wake_read_ = -1;
     int generation_ = 0;

@@ -108,7 +108,7 @@ struct WorkerContext {
         : db(std::move(db_)),
           cache(std::move(cache_)),
           services(setup.config, *db, *cache, clock, setup.log, setup.templates, setup.policy, setup.dummy_hash,
-                   &setup.metrics),
+                   &setup.metrics, setup.hashing_slots),
           web_context{setup.config, services, clock, setup.log, setup.templates,
               [&board = setup.scoreboard] { return board.snapshot(); }, &setup.metrics} {}
 

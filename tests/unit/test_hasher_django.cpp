@@ -4,12 +4,15 @@
 //    verify must accept: pbkdf2_sha256 at 260000/390000 iterations, argon2id at m=102400,t=2,p=8.
 //  - Hashes made by Gatehouse, verified by Django 3.2.25's check_password on 2026-11-21: our verify
 //    accepts them too and pbkdf2_hash reproduces the pbkdf2 ones byte for byte.
+#include "gatehouse/accounts/argon2id.hpp"
 #include "gatehouse/accounts/password_hasher.hpp"
+#include "gatehouse/core/hashing_slots.hpp"
 
 #include <boost/test/unit_test.hpp>
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 using gatehouse::accounts::HasherSettings;
 using gatehouse::accounts::PasswordHasher;
@@ -157,6 +160,37 @@ BOOST_AUTO_TEST_CASE(django_defaults_need_rehash_to_configured_settings) {
     BOOST_TEST(argon.needs_rehash(kDjangoArgon2[0].encoded));  // p=8 → our p=1
     BOOST_TEST(argon.needs_rehash(kDjangoPbkdf2[0].encoded));  // other algorithm
     BOOST_TEST(!argon.needs_rehash(kGatehouseArgon2[1].encoded));
+}
+
+// A worker's hasher with the arena (hashing slots of the default 19456 KiB): the p=1 hashes run in a
+// slot with libargon2, Django's p=8 ones with libsodium, under the same cap; all verify as above.
+BOOST_AUTO_TEST_CASE(verifies_django_and_gatehouse_argon2id_with_hashing_slots) {
+    gatehouse::core::HashingSlots slots(1, 19456);
+    const PasswordHasher worker(HasherSettings{.arena = true}, "x", &slots);
+    std::vector<Vector> vectors(std::begin(kDjangoArgon2), std::end(kDjangoArgon2));
+    vectors.insert(vectors.end(), std::begin(kGatehouseArgon2), std::end(kGatehouseArgon2));
+    for (const auto& v : vectors) {
+        BOOST_TEST_CONTEXT(v.encoded) {
+            BOOST_TEST(worker.verify(v.password, v.encoded));
+            BOOST_TEST(!worker.verify(wrong(v.password), v.encoded));
+        }
+    }
+    BOOST_TEST(slots.in_use() == 0);
+}
+
+// libargon2 (Debian's, the library argon2-cffi wraps) computes Django's p=8 tags itself too: lanes
+// one after another in one thread, in memory it is given.
+BOOST_AUTO_TEST_CASE(libargon2_reproduces_djangos_argon2id_tags) {
+    namespace argon2id = gatehouse::accounts::argon2id;
+    for (const auto& v : kDjangoArgon2) {
+        BOOST_TEST_CONTEXT(v.encoded) {
+            const auto phc = argon2id::parse(v.encoded.substr(std::string_view("argon2").size()));
+            BOOST_TEST_REQUIRE(phc.has_value());
+            std::vector<std::uint8_t> memory(argon2id::memory_bytes(phc->params));
+            BOOST_TEST(argon2id::derive_in(memory.data(), memory.size(), v.password, phc->salt, phc->params,
+                                           phc->tag.size()) == phc->tag);
+        }
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -9,6 +9,7 @@
 #include "gatehouse/accounts/throttle.hpp"
 #include "gatehouse/core/clock.hpp"
 #include "gatehouse/core/config.hpp"
+#include "gatehouse/core/hashing_slots.hpp"
 #include "gatehouse/core/log.hpp"
 #include "gatehouse/core/metrics.hpp"
 #include "gatehouse/core/templates.hpp"
@@ -36,7 +37,8 @@ struct Services {
     Services(const core::Config& config, store::Database& db, store::Cache& cache, const core::Clock& clock,
              const core::Log& log, const core::Templates& templates, const PasswordPolicy& policy,
              std::string dummy_hash = {},  // see PasswordHasher
-             core::Metrics* metrics = nullptr);  // the workers' shared counters; none in commands and tests
+             core::Metrics* metrics = nullptr,  // the workers' shared counters; none in commands and tests
+             core::HashingSlots* hashing_slots = nullptr);  // the workers' (see PasswordHasher); likewise
 
     const core::Config& config;
     store::Database& db;

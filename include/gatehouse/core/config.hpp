@@ -43,6 +43,8 @@ struct Config {
     int argon2_m_kib = 19456;
     int argon2_p = 1;
     int pbkdf2_iterations = 1000000;
+    bool argon2_arena = false;       // argon2id with libargon2 in the pre-faulted hashing slots, not libsodium
+    int hash_slots = -1;             // password hashes at once across workers; -1 (empty) → one per core, 0 → uncapped
     int access_ttl = 300;
     int refresh_ttl = 86400;
     int session_ttl = 1209600;
@@ -61,6 +63,7 @@ struct Config {
     std::string socket_path() const;          // GATEHOUSE_SOCKET, else $VAR/run/gatehouse.sock (FastCGI)
     std::string memcached_servers() const;    // GATEHOUSE_MEMCACHED or $VAR/run/memcached.sock
     int effective_workers() const;
+    int effective_hash_slots() const;
 };
 
 using Settings = std::map<std::string, std::string>;

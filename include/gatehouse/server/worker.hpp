@@ -3,6 +3,7 @@
 // children). It opens its own SQLite connection and memcached handle after the fork.
 #include "gatehouse/accounts/password_policy.hpp"
 #include "gatehouse/core/config.hpp"
+#include "gatehouse/core/hashing_slots.hpp"
 #include "gatehouse/core/log.hpp"
 #include "gatehouse/core/metrics.hpp"
 #include "gatehouse/core/templates.hpp"
@@ -23,6 +24,7 @@ struct WorkerSetup {
     sigset_t signal_mask;  // the master's mask before it blocked its signals to fork this worker
     const std::string& dummy_hash;  // PasswordHasher's, made once by the master
     core::Metrics& metrics;         // shared with the master and the other workers
+    core::HashingSlots* hashing_slots;  // likewise; none when GATEHOUSE_HASH_SLOTS=0
 };
 
 // Runs in the child after fork, which the master does with its signals blocked; never returns (exits 0
