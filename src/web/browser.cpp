@@ -119,7 +119,9 @@ std::optional<http::Response> csrf_failure(Context& ctx, const http::Request& re
 
 http::Response browser_page(Context& ctx, Browser& browser, int status, const std::string& title,
                             const std::string& content_template, ctemplate::TemplateDictionary& dict) {
-    dict.SetValue(kCsrfToken, accounts::mask_csrf_secret(browser.csrf_secret));
+    // One masked token for every form of the page (each answer gets a new mask, as BREACH asks).
+    const std::string csrf_token = accounts::mask_csrf_secret(browser.csrf_secret);
+    dict.SetValue(kCsrfToken, csrf_token);
     if (browser.user()) {
         dict.SetValueAndShowSection(kUserLabel, user_label(*browser.user()), kUser);
     } else {
@@ -127,7 +129,7 @@ http::Response browser_page(Context& ctx, Browser& browser, int status, const st
     }
     Layout layout{title, browser.user() ? user_label(*browser.user()) : "", browser.flash_text, browser.flash_level,
                   browser.user() && browser.user()->is_staff};
-    dict.SetValue(kLogoutCsrfToken, accounts::mask_csrf_secret(browser.csrf_secret));
+    dict.SetValue(kLogoutCsrfToken, csrf_token);
     auto response = http::Response::html(status, render_layout(ctx.templates, content_template, dict, layout));
     if (browser.csrf_cookie_new) {
         set_csrf_cookie(response, browser.csrf_secret);

@@ -7,6 +7,7 @@
 #include "gatehouse/store/logins.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
 
 using namespace gatehouse;
 using namespace std::chrono_literals;
@@ -50,6 +51,33 @@ BOOST_AUTO_TEST_CASE(memcached_holds_no_session_id_and_no_password_hash) {
     BOOST_TEST(record->find(user.password_hash) == std::string::npos);
     BOOST_TEST(record->find(started.id) == std::string::npos);
     BOOST_TEST(store::LoginStore(db).find_by_key(hash)->id == started.login_id);
+}
+
+// A record written by an earlier Gatehouse (JSON) still resumes after an upgrade and is rewritten in
+// the current form at its next touch; a record that is neither is no session.
+BOOST_AUTO_TEST_CASE(an_earlier_json_record_still_resumes_and_garbage_does_not) {
+    const auto user = make_user("alice@example.org");
+    const auto started = start_session(services, user, true, client);
+    const std::string key = accounts::session_cache_key(accounts::session_key_hash(started.id));
+    const std::string current = cache.get(key).value();
+    BOOST_TEST(current.starts_with("s1:"));
+    const std::string fingerprint = current.substr(current.rfind(':') + 1);
+    const nlohmann::json old = {{"u", user.id}, {"p", fingerprint}, {"e", test::kAccountsStart + 3600},
+                                {"t", test::kAccountsStart}, {"r", true}, {"l", started.login_id}};
+    cache.set(key, old.dump(), 3600);
+    const auto resumed = resume_session(services, started.id, client);
+    BOOST_REQUIRE(resumed.has_value());
+    BOOST_TEST(resumed->user.id == user.id);
+    BOOST_TEST(resumed->login_id == started.login_id);
+    BOOST_TEST(resumed->remember);
+    clock.advance(61s);
+    BOOST_REQUIRE(resume_session(services, started.id, client).has_value());
+    BOOST_TEST(cache.get(key).value().starts_with("s1:"));  // rewritten at the touch
+
+    for (const char* garbage : {"s1:", "s1:1:2:3", "s1:x:2:3:4:1:ab", "s2:1:2:3:4:1:ab", "{\"u\":\"one\"}", "[]"}) {
+        cache.set(key, garbage, 3600);
+        BOOST_TEST(!resume_session(services, started.id, client, accounts::Lookup::Peek).has_value(), garbage);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(remember_sets_cookie_max_age_to_session_ttl) {
