@@ -53,7 +53,7 @@ bool compact_parts_ok(std::string_view compact) {
     if (compact.find('=') != std::string_view::npos) return false;  // JOSE never pads
     for (;;) {
         const auto dot = compact.find('.');
-        if (!core::base64url_decode(compact.substr(0, dot))) return false;  // strict: one spelling per value
+        if (!core::is_canonical_base64url(compact.substr(0, dot))) return false;  // strict: one spelling per value
         if (dot == std::string_view::npos) return true;
         compact.remove_prefix(dot + 1);
     }

@@ -39,10 +39,21 @@ std::string encode(std::string_view in, const char* alphabet, bool pad) {
     return out;
 }
 
-std::optional<std::string> decode(std::string_view in, const char* alphabet, bool padding_required) {
-    std::array<int, 256> table;
+// The value of each character in an alphabet, -1 for the others; made once per alphabet.
+using DecodeTable = std::array<int, 256>;
+DecodeTable make_table(const char* alphabet) {
+    DecodeTable table;
     table.fill(-1);
     for (int i = 0; i < 64; ++i) table[(unsigned char)alphabet[i]] = i;
+    return table;
+}
+const DecodeTable& table_for(const char* alphabet) {
+    static const DecodeTable std_table = make_table(kStd), url_table = make_table(kUrl);
+    return alphabet == kStd ? std_table : url_table;
+}
+
+std::optional<std::string> decode(std::string_view in, const char* alphabet, bool padding_required) {
+    const DecodeTable& table = table_for(alphabet);
     std::size_t len = in.size();
     std::size_t pads = 0;
     while (len > 0 && in[len - 1] == '=') { --len; ++pads; }
@@ -127,6 +138,19 @@ std::string hex_encode(std::string_view bytes) {
 std::string base64_encode(std::string_view bytes) { return encode(bytes, kStd, true); }
 std::optional<std::string> base64_decode(std::string_view text) { return decode(text, kStd, true); }
 std::string base64url_encode(std::string_view bytes) { return encode(bytes, kUrl, false); }
+
+bool is_canonical_base64url(std::string_view text) {
+    const DecodeTable& table = table_for(kUrl);
+    if (text.size() % 4 == 1) return false;
+    for (unsigned char ch : text)
+        if (table[ch] < 0) return false;
+    if (text.empty()) return true;
+    // The last character's bits past the last whole byte must be zero, as decode requires.
+    const int last = table[(unsigned char)text.back()];
+    if (text.size() % 4 == 2) return (last & 0x0F) == 0;
+    if (text.size() % 4 == 3) return (last & 0x03) == 0;
+    return true;
+}
 std::optional<std::string> base64url_decode(std::string_view text) { return decode(text, kUrl, false); }
 
 }  // namespace gatehouse::core

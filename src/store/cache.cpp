@@ -4,6 +4,7 @@
 
 #include <libmemcached/memcached.h>
 
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -55,6 +56,12 @@ Cache::Cache(const std::string& servers, int timeout_ms) {
     // per call.
     memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, 0);
     memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_DEAD_TIMEOUT, 0);
+    // And never "in timeout" at all: once a server has failed server_timeout_limit times (default 0:
+    // at the first failure) libmemcached refuses calls to it (SERVER HAS FAILED AND IS DISABLED UNTIL
+    // TIMED RETRY) until the clock's whole second has moved past the failure's, whatever the retry
+    // timeout — up to a second of 503s after memcached was back (seen in the fault test under load).
+    memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_SERVER_TIMEOUT_LIMIT, std::numeric_limits<std::uint32_t>::max());
+    memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_SERVER_FAILURE_LIMIT, std::numeric_limits<std::uint32_t>::max());
     memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
     memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_SUPPORT_CAS, 1);
     std::stringstream list(servers);

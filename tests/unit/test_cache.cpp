@@ -148,4 +148,20 @@ BOOST_AUTO_TEST_CASE(the_first_call_after_a_restart_succeeds, *boost::unit_test:
     BOOST_CHECK_NO_THROW(BOOST_TEST(!cache.remove("k")));
 }
 
+// Many failed calls while memcached is away do not put it "in timeout": the first call once it is
+// back succeeds, even within the same second as the last failure (libmemcached's timeouts count in
+// whole seconds).
+BOOST_AUTO_TEST_CASE(many_failures_do_not_keep_a_server_that_is_back_disabled, *boost::unit_test::timeout(30)) {
+    Cache cache(socket);
+    cache.set("k", "v", 60);
+    // Start at the beginning of a second, so the failures and the restart share it.
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    std::this_thread::sleep_for(std::chrono::seconds(1) - (now % std::chrono::seconds(1)) + 10ms);
+    stop();
+    for (int i = 0; i < 20; ++i) BOOST_CHECK_THROW(cache.get("k"), Unavailable);
+    start();
+    BOOST_CHECK_NO_THROW(cache.set("k", "back", 60));
+    BOOST_CHECK_NO_THROW(BOOST_TEST(cache.get("k").value_or("") == "back"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

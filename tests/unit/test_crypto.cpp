@@ -61,6 +61,17 @@ BOOST_AUTO_TEST_CASE(decode_rejects_bad_input) {
     BOOST_TEST(!base64url_decode(std::string("Zm9v\0", 5)).has_value());
 }
 
+// The JWS parts' check (no decoding) says exactly what decoding says, for unpadded text.
+BOOST_AUTO_TEST_CASE(canonical_base64url_check_agrees_with_decoding) {
+    for (const char* text : {"", "Zg", "Zh", "Zm8", "Zm9", "Zm9v", "Zm9vYg", "Zm9vYh", "Zm9vYmE", "Zm9vYmF",
+                             "Z", "Zm9vY", "Zm+v", "Zm/v", "Zm-v", "Zm_v", "Zm9v!", "eyJhbGciOiJIUzI1NiJ9",
+                             "\xff\xfe", "Zm 9v"}) {
+        BOOST_TEST(is_canonical_base64url(text) == base64url_decode(text).has_value(), text);
+    }
+    BOOST_TEST(is_canonical_base64url("Zm9vYg"));
+    BOOST_TEST(!is_canonical_base64url("Zm9vYh"));  // a stray low bit: another spelling of "foob"
+}
+
 BOOST_AUTO_TEST_CASE(hmac_sha256_rfc4231) {
     // Test case 1
     BOOST_TEST(hmac_hex(std::string(20, '\x0b'), "Hi There") ==

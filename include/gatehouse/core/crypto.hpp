@@ -17,5 +17,7 @@ std::string base64_encode(std::string_view bytes);     // RFC 4648 §4, with pad
 std::optional<std::string> base64_decode(std::string_view text);
 std::string base64url_encode(std::string_view bytes);  // RFC 4648 §5, no padding
 std::optional<std::string> base64url_decode(std::string_view text);  // padding optional
+// base64url_decode would accept the text, and it has no padding: the same check, without decoding.
+bool is_canonical_base64url(std::string_view text);
 
 }  // namespace gatehouse::core
