@@ -2,7 +2,6 @@
 
 #include "gatehouse/core/text.hpp"
 
-#include <cgicc/CgiEnvironment.h>
 #include <cgicc/CgiInput.h>
 #include <cgicc/Cgicc.h>
 
@@ -138,6 +137,22 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_as_sp
     return out;
 }
 
+std::vector<std::pair<std::string, std::string>> split_cookie_header(std::string_view header) {
+    std::vector<std::pair<std::string, std::string>> cookies;
+    while (!header.empty()) {
+        const auto end = header.find(';');
+        const std::string_view chunk = header.substr(0, end);
+        header = end == std::string_view::npos ? std::string_view() : header.substr(end + 1);
+        const auto equals = chunk.find('=');
+        if (equals == std::string_view::npos) continue;
+        std::size_t start = 0;
+        while (start < chunk.size() && std::isspace(static_cast<unsigned char>(chunk[start]))) ++start;
+        // '=' is not white space, so start stops at it at the latest.
+        cookies.emplace_back(std::string(chunk.substr(start, equals - start)), std::string(chunk.substr(equals + 1)));
+    }
+    return cookies;
+}
+
 std::string Request::header(std::string_view name) const {
     auto it = headers.find(std::string(name));
     return it == headers.end() ? std::string() : it->second;
@@ -215,17 +230,10 @@ std::expected<Request, RequestError> parse_request(const Params& params, std::st
         if (auto r = parse_form(query_params, "GET", {}, req.query); !r) return std::unexpected(r.error());
     }
 
-    // Cookies: cgicc splits the header; a value we cannot read is left out, as browsers and Django do.
-    {
-        Params env{{"HTTP_COOKIE", param(params, "HTTP_COOKIE")}, {"REQUEST_METHOD", "GET"}};
-        ParamsInput input(env, {});
-        cgicc::CgiEnvironment environment(&input);
-        for (const auto& c : environment.getCookieList()) {
-            const std::string& name = c.getName();
-            const std::string& value = c.getValue();
-            if (name.empty() || !core::is_valid_utf8(name) || !core::is_valid_utf8(value)) continue;
-            req.cookies.emplace(name, value);
-        }
+    // A cookie we cannot read is left out, as browsers and Django do.
+    for (auto& [name, value] : split_cookie_header(param(params, "HTTP_COOKIE"))) {
+        if (name.empty() || !core::is_valid_utf8(name) || !core::is_valid_utf8(value)) continue;
+        req.cookies.emplace(std::move(name), std::move(value));
     }
 
     req.body = std::move(body);

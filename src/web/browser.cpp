@@ -123,7 +123,8 @@ http::Response browser_page(Context& ctx, Browser& browser, int status, const st
     const std::string csrf_token = accounts::mask_csrf_secret(browser.csrf_secret);
     dict.SetValue(kCsrfToken, csrf_token);
     if (browser.user()) {
-        dict.SetValueAndShowSection(kUserLabel, user_label(*browser.user()), kUser);
+        dict.SetValue(kUserLabel, user_label(*browser.user()));  // the section reads it from here
+        dict.ShowSection(kUser);
     } else {
         dict.ShowSection(kAnonymous);
     }

@@ -19,10 +19,15 @@ static const ctemplate::StaticTemplateString kDateOfBirth = STS_INIT(kDateOfBirt
 static const ctemplate::StaticTemplateString kDateJoined = STS_INIT(kDateJoined, "DATE_JOINED");
 static const ctemplate::StaticTemplateString kVerified = STS_INIT(kVerified, "VERIFIED");
 static const ctemplate::StaticTemplateString kUnverified = STS_INIT(kUnverified, "UNVERIFIED");
-static const ctemplate::StaticTemplateString kGenderOption = STS_INIT(kGenderOption, "GENDER_OPTION");
-static const ctemplate::StaticTemplateString kValue = STS_INIT(kValue, "VALUE");
-static const ctemplate::StaticTemplateString kLabel = STS_INIT(kLabel, "LABEL");
-static const ctemplate::StaticTemplateString kSelected = STS_INIT(kSelected, "SELECTED");
+// The gender choices are written out in the template, each with its own "selected" marker: a
+// section dictionary per option cost 11,500 instructions a page (ctemplate names each one with
+// snprintf), 8% of a session page (callgrind).
+static const ctemplate::StaticTemplateString kSelectedNone = STS_INIT(kSelectedNone, "SELECTED_NONE");
+static const ctemplate::StaticTemplateString kSelectedFemale = STS_INIT(kSelectedFemale, "SELECTED_FEMALE");
+static const ctemplate::StaticTemplateString kSelectedMale = STS_INIT(kSelectedMale, "SELECTED_MALE");
+static const ctemplate::StaticTemplateString kSelectedOther = STS_INIT(kSelectedOther, "SELECTED_OTHER");
+static const ctemplate::StaticTemplateString kSelectedUnspecified =
+    STS_INIT(kSelectedUnspecified, "SELECTED_UNSPECIFIED");
 
 namespace gatehouse::web {
 namespace {
@@ -44,12 +49,14 @@ void fill_profile(ctemplate::TemplateDictionary& dict, const accounts::User& use
     dict.SetValue(kVerified, user.is_verified ? "yes" : "no");
     if (!user.is_verified) dict.ShowSection(kUnverified);
     const std::string gender = user.gender.value_or("");
-    for (const char* choice : {"", "female", "male", "other", "unspecified"}) {
-        auto* option = dict.AddSectionDictionary(kGenderOption);
-        option->SetValue(kValue, choice);
-        option->SetValue(kLabel, *choice ? choice : "—");
-        if (gender == choice) option->SetValue(kSelected, "selected");
-    }
+    static const std::pair<std::string_view, const ctemplate::StaticTemplateString*> kChoices[] = {
+        {"", &kSelectedNone},
+        {"female", &kSelectedFemale},
+        {"male", &kSelectedMale},
+        {"other", &kSelectedOther},
+        {"unspecified", &kSelectedUnspecified}};
+    for (const auto& [choice, marker] : kChoices)
+        if (gender == choice) dict.SetValue(*marker, "selected");
 }
 
 }  // namespace

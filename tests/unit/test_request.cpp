@@ -2,6 +2,8 @@
 #include "gatehouse/http/request.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <cgicc/CgiEnvironment.h>
+#include <cgicc/CgiInput.h>
 
 #include <random>
 
@@ -27,9 +29,54 @@ int status_of(const Params& params, std::string body = "") {
     return r ? 0 : r.error().status;
 }
 
+// cgicc's own reading of a Cookie header, the reference split_cookie_header must agree with.
+class CookieOnlyInput final : public cgicc::CgiInput {
+public:
+    explicit CookieOnlyInput(std::string header) : header_(std::move(header)) {}
+    size_t read(char*, size_t) override { return 0; }
+    std::string getenv(const char* name) override {
+        if (std::string_view(name) == "HTTP_COOKIE") return header_;
+        if (std::string_view(name) == "REQUEST_METHOD") return "GET";
+        return {};
+    }
+
+private:
+    std::string header_;
+};
+
+std::vector<std::pair<std::string, std::string>> cgicc_cookies(const std::string& header) {
+    CookieOnlyInput input(header);
+    cgicc::CgiEnvironment environment(&input);
+    std::vector<std::pair<std::string, std::string>> cookies;
+    for (const auto& c : environment.getCookieList()) cookies.emplace_back(c.getName(), c.getValue());
+    return cookies;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(request)
+
+BOOST_AUTO_TEST_CASE(cookie_headers_split_as_cgicc_splits_them) {
+    const std::vector<std::string> headers = {
+        "", "a=1", "sessionid=abc; csrftoken=XyZ", " \t a = 1 ;b=2;;c", "=v; x=; y", "a=1=2; b==", ";;; ;",
+        "n=\"quoted; still\"", "\xff=\xfe; ok=1", "  =only-spaces", "a=1; a=2", "trailing=space ; next=1 "};
+    for (const auto& header : headers) BOOST_TEST((split_cookie_header(header) == cgicc_cookies(header)), header);
+    std::mt19937 rng(20261207);
+    const std::string alphabet = "ab=; \t\n,\"%\x80";
+    for (int i = 0; i < 3000; ++i) {
+        std::string header;
+        for (int n = rng() % 24; n > 0; --n) header += alphabet[rng() % alphabet.size()];
+        BOOST_TEST((split_cookie_header(header) == cgicc_cookies(header)), header);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(the_first_of_two_cookies_with_one_name_is_kept) {
+    Params p = get("/");
+    p["HTTP_COOKIE"] = "sessionid=first; sessionid=second";
+    const auto r = parse_request(p, "");
+    BOOST_REQUIRE(r);
+    BOOST_TEST(r->cookie("sessionid").value_or("") == "first");
+}
 
 BOOST_AUTO_TEST_CASE(basics_headers_and_cookies) {
     Params p = get("/accounts/caf%C3%A9/?next=%2Fhome", "next=%2Fhome");

@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace gatehouse::http {
 
@@ -48,6 +50,12 @@ std::expected<std::size_t, RequestError> announced_body_length(const Params& par
 
 // Builds the request; every malformed part (percent-encoding, JSON, multipart, header) is a 400.
 std::expected<Request, RequestError> parse_request(const Params& params, std::string body);
+
+// A Cookie header's name=value pairs in order, split as cgicc splits them (which the unit tests
+// check against cgicc itself): at each ';', leading white space off the name, the value as sent,
+// a piece without '=' skipped. Parsing it here instead of in a cgicc environment saves a session
+// page 11,000 instructions (callgrind).
+std::vector<std::pair<std::string, std::string>> split_cookie_header(std::string_view header);
 
 // "%41b+c" → "Ab c" (with plus_as_space); nullopt on a bad escape or an invalid UTF-8 result.
 std::optional<std::string> percent_decode(std::string_view text, bool plus_as_space);
