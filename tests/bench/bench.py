@@ -99,6 +99,11 @@ def process_jiffies(rest):
     return sum(int(v) for v in rest[11:15])  # utime, stime, cutime, cstime
 
 
+def system_jiffies(rest):
+    """The part of process_jiffies spent in the kernel on the process's behalf (stime, cstime)."""
+    return int(rest[12]) + int(rest[14])
+
+
 PF_KTHREAD = 0x00200000
 
 
@@ -118,7 +123,7 @@ class CpuSplit:
             if rest is None or int(rest[6]) & PF_KTHREAD:
                 continue
             group = self.groups_by_session.get(int(rest[3]), "other")
-            per_pid[int(name)] = (group, process_jiffies(rest))
+            per_pid[int(name)] = (group, process_jiffies(rest), system_jiffies(rest))
         # wrk is this script's child: its time counts here once it has been waited for.
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         return time.time(), busy_jiffies(), per_pid, (children.ru_utime + children.ru_stime) * HZ
@@ -128,14 +133,15 @@ class CpuSplit:
         """Cores used by each group over the span."""
         seconds = max(after[0] - before[0], 1e-6)
         out = {"app": 0.0, "nginx": 0.0, "memcached": 0.0, "wrk": 0.0, "other": 0.0}
-        for pid, (group, jiffies) in after[2].items():
+        for pid, (group, jiffies, system) in after[2].items():
             if pid == os.getpid():
                 continue
-            was = before[2].get(pid, (group, 0))[1]
+            _, was, was_system = before[2].get(pid, (group, 0, 0))
             out[group] = out.get(group, 0.0) + max(jiffies - was, 0) / HZ / seconds
+            out[group + " system"] = out.get(group + " system", 0.0) + max(system - was_system, 0) / HZ / seconds
         out["wrk"] += (after[3] - before[3]) / HZ / seconds
         total = (after[1] - before[1]) / HZ / seconds
-        out["kernel"] = max(total - sum(out.values()), 0.0)
+        out["kernel"] = max(total - sum(v for k, v in out.items() if not k.endswith(" system")), 0.0)
         return out
 
 
@@ -516,7 +522,21 @@ def render(results, nginx_alone, hashing, rss, timing):
     lines.append("CPU during W2 (cores): " + ", ".join(f"{name} {cpu.get(name, 0):.2f}"
                                                       for name in ("app", "nginx", "memcached", "wrk", "kernel",
                                                                    "other")) + " (kernel: its threads and interrupts, "
-                 "mostly loopback networking; other: every other process).")
+                 "mostly loopback networking; other: every other process). Of which in system calls: app "
+                 f"{cpu.get('app system', 0):.2f}, nginx {cpu.get('nginx system', 0):.2f}, memcached "
+                 f"{cpu.get('memcached system', 0):.2f}.")
+    ceiling = results[("ceiling", "W2")]
+    g_rps, c_rps, c_cpu = results[("gatehouse", "W2")]["rps"], ceiling["rps"], ceiling["cpu"]
+
+    def us(share, rps):
+        return share / rps * 1e6 if rps else 0.0
+
+    lines.append("CPU per W2 request, µs (Gatehouse / ceiling): application "
+                 f"{us(cpu.get('app', 0), g_rps):.1f} / {us(c_cpu.get('ceiling', 0), c_rps):.1f} (in system calls "
+                 f"{us(cpu.get('app system', 0), g_rps):.1f} / {us(c_cpu.get('ceiling system', 0), c_rps):.1f}), "
+                 f"nginx {us(cpu.get('nginx', 0), g_rps):.1f} / {us(c_cpu.get('nginx', 0), c_rps):.1f}, "
+                 f"memcached {us(cpu.get('memcached', 0), g_rps):.1f} / {us(c_cpu.get('memcached', 0), c_rps):.1f}, "
+                 f"wrk {us(cpu.get('wrk', 0), g_rps):.1f} / {us(c_cpu.get('wrk', 0), c_rps):.1f}.")
     known, unknown = timing
     lines.append(f"Login timing (README, Limits): median wrong password {known * 1000:.1f} ms, unknown email "
                  f"{unknown * 1000:.1f} ms (ratio {unknown / known:.2f}).")
