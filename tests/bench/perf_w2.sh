@@ -2,8 +2,9 @@
 # Where a session page's CPU goes, user space and kernel alike (README: Benchmarks): the stack as make
 # run starts it (4 workers, throttles off), a real session, wrk on W2 (GET /accounts/profile/) for
 # 10 s, and `perf record -e cpu-clock -a -g` over its middle 6 s. Prints the workers' time by
-# symbol, kernel symbols included ([k]); the data file stays for `perf report -i`.
-#     tests/bench/perf_w2.sh            (needs perf, wrk and build/gatehouse)
+# symbol, kernel symbols included ([k]); the data file stays for `perf report -i`. With `login`,
+# the workload is W4 instead (logins through the login form, tests/bench/login.lua).
+#     tests/bench/perf_w2.sh [login]    (needs perf, wrk and build/gatehouse)
 set -euo pipefail
 home=$(cd "$(dirname "$0")/../.." && pwd)
 port_https=${PROFILE_HTTPS_PORT:-29443} port_http=${PROFILE_HTTP_PORT:-29080}
@@ -25,12 +26,18 @@ curl -sk -o /dev/null -c "$jar" -b "$jar" -H "Origin: $base" --data-urlencode "c
 cookie="sessionid=$(awk '$6 == "sessionid" {print $7}' "$jar"); csrftoken=$(awk '$6 == "csrftoken" {print $7}' "$jar")"
 curl -sk -H "Cookie: $cookie" "$base/accounts/profile/" | grep -q profile@example.org \
     || { echo "perf_w2: the session does not open the profile page" >&2; exit 1; }
-wrk -t2 -c32 -d10s -H "Cookie: $cookie" "$base/accounts/profile/" > "$tmp/wrk.txt" &
+if [ "${1:-}" = login ]; then
+    { printf 'CSRF_SECRET = "%s"\nEMAIL = "profile@example.org"\nPASSWORD = "Pr0file-Password!"\nORIGIN = "%s"\n' \
+          "$(awk '$6 == "csrftoken" {print $7}' "$jar")" "$base"; cat "$home/tests/bench/login.lua"; } > "$tmp/login.lua"
+    wrk -t2 -c32 -d10s -s "$tmp/login.lua" "$base/accounts/login/" > "$tmp/wrk.txt" &
+else
+    wrk -t2 -c32 -d10s -H "Cookie: $cookie" "$base/accounts/profile/" > "$tmp/wrk.txt" &
+fi
 wrk_pid=$!
 sleep 2
 perf record -q -e cpu-clock -a -g -o "$tmp/perf.data" sleep 6 2>/dev/null
 wait $wrk_pid
-grep Requests/sec "$tmp/wrk.txt"
+grep -E "Requests/sec|logins" "$tmp/wrk.txt"
 kill -TERM $stack
 wait $stack || true
 trap - EXIT

@@ -3,8 +3,9 @@
 # callgrind, only worker_answer collected, counters zeroed after the login, then N requests of W2
 # (GET /accounts/profile/ with a session). callgrind counts instructions, so the figures repeat
 # whatever else the machine does. Prints the output file and the instructions per request; read it
-# with `callgrind_annotate --inclusive=yes <file>`.
-#     tests/bench/profile_w2.sh [requests]      (default 300; needs valgrind and build/gatehouse)
+# with `callgrind_annotate --inclusive=yes <file>`. With `verify` as the second argument the loop is
+# W3 instead (POST /api/auth/token/verify/ with a real access token).
+#     tests/bench/profile_w2.sh [requests] [verify]   (default 300; needs valgrind and build/gatehouse)
 set -euo pipefail
 home=$(cd "$(dirname "$0")/../.." && pwd)
 n=${1:-300}
@@ -36,8 +37,19 @@ curl -sk -o /dev/null -c "$jar" -b "$jar" -H "Origin: $base" --data-urlencode "c
 cookie="sessionid=$(awk '$6 == "sessionid" {print $7}' "$jar"); csrftoken=$(awk '$6 == "csrftoken" {print $7}' "$jar")"
 curl -sk -H "Cookie: $cookie" "$base/accounts/profile/" | grep -q profile@example.org \
     || { echo "profile_w2: the session does not open the profile page" >&2; exit 1; }
+if [ "${2:-}" = verify ]; then
+    access=$(curl -sk -H 'Content-Type: application/json' \
+        -d '{"email": "profile@example.org", "password": "Pr0file-Password!"}' "$base/api/auth/token/" |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["access"])')
+fi
 callgrind_control -z >/dev/null 2>&1 || true  # forget the start and the login's password hash
-for _ in $(seq "$n"); do curl -sk -o /dev/null -H "Cookie: $cookie" "$base/accounts/profile/"; done
+for _ in $(seq "$n"); do
+    if [ "${2:-}" = verify ]; then
+        curl -sk -o /dev/null -H 'Content-Type: application/json' -d "{\"token\": \"$access\"}" "$base/api/auth/token/verify/"
+    else
+        curl -sk -o /dev/null -H "Cookie: $cookie" "$base/accounts/profile/"
+    fi
+done
 kill -TERM $stack
 wait $stack || true
 trap - EXIT
