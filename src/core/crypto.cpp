@@ -4,8 +4,6 @@
 #include <sodium.h>
 
 #include <array>
-#include <cstring>
-#include <pthread.h>
 #include <stdexcept>
 
 namespace gatehouse::core {
@@ -86,39 +84,6 @@ void ensure_sodium() {
     [[maybe_unused]] static const int ready = sodium_init();
 }
 
-// Small draws (a CSRF mask, a session key) come from a buffer filled by one getrandom call,
-// instead of a system call each. A forked child must never serve its parent's bytes, so the
-// buffer is emptied and wiped in every child (pthread_atfork) — the rule arc4random follows. One
-// buffer per thread, so that no lock is needed (and none can be held across a fork).
-struct RandomPool {
-    static constexpr std::size_t kSize = 4096, kLargestDraw = 256;
-    unsigned char bytes[kSize];
-    std::size_t used = kSize;  // empty
-
-    void forget() {
-        sodium_memzero(bytes, sizeof bytes);
-        used = kSize;
-    }
-    void draw(unsigned char* out, std::size_t count) {
-        if (count > kLargestDraw) return randombytes_buf(out, count);
-        if (kSize - used < count) {
-            randombytes_buf(bytes, kSize);
-            used = 0;
-        }
-        std::memcpy(out, bytes + used, count);
-        sodium_memzero(bytes + used, count);  // served once, then gone
-        used += count;
-    }
-};
-
-thread_local RandomPool random_pool;
-
-RandomPool& this_threads_random_pool() {
-    static const int registered = pthread_atfork(nullptr, nullptr, [] { random_pool.forget(); });
-    if (registered != 0) throw std::runtime_error("pthread_atfork failed");
-    return random_pool;
-}
-
 }  // namespace
 
 // libsodium's randombytes (getrandom(2)), SHA-256 and HMAC-SHA-256: each is a few thousand
@@ -128,7 +93,7 @@ RandomPool& this_threads_random_pool() {
 std::string random_bytes(std::size_t count) {
     ensure_sodium();
     std::string out(count, '\0');
-    if (count > 0) this_threads_random_pool().draw(reinterpret_cast<unsigned char*>(out.data()), count);
+    if (count > 0) randombytes_buf(out.data(), count);
     return out;
 }
 

@@ -198,12 +198,6 @@ void worker_answer(web::Context& ctx, const core::Log& log, FCGX_Request& reques
     web::Outcome outcome = worker_handle(ctx, log, request, params, api);
     discard_rest(request);
     write_response(request, outcome.response, method == "HEAD");
-    // Marked detached, libfcgi closes the connection at once instead of its lingering close
-    // (shutdown, then up to 2 s of poll and read until nginx hangs up): that waited for nginx on
-    // every request, three system calls and a sleep. The lingering guards a TCP peer against a reset
-    // discarding unread data; here the whole request has been read (discard_rest) and nginx ends
-    // the response at FastCGI's END_REQUEST record.
-    FCGX_Detach(&request);
     FCGX_Finish_r(&request);  // the answer leaves before any signal is let in
 
     const auto took = std::chrono::steady_clock::now() - started;

@@ -4,8 +4,9 @@
 # (GET /accounts/profile/ with a session). callgrind counts instructions, so the figures repeat
 # whatever else the machine does. Prints the output file and the instructions per request; read it
 # with `callgrind_annotate --inclusive=yes <file>`. With `verify` as the second argument the loop is
-# W3 instead (POST /api/auth/token/verify/ with a real access token).
-#     tests/bench/profile_w2.sh [requests] [verify]   (default 300; needs valgrind and build/gatehouse)
+# W3 instead (POST /api/auth/token/verify/ with a real access token), with `anonymous` W1 (GET
+# /accounts/login/ without cookies).
+#     tests/bench/profile_w2.sh [requests] [verify|anonymous]   (default 300; needs valgrind, build/gatehouse)
 set -euo pipefail
 home=$(cd "$(dirname "$0")/../.." && pwd)
 n=${1:-300}
@@ -46,6 +47,8 @@ callgrind_control -z >/dev/null 2>&1 || true  # forget the start and the login's
 for _ in $(seq "$n"); do
     if [ "${2:-}" = verify ]; then
         curl -sk -o /dev/null -H 'Content-Type: application/json' -d "{\"token\": \"$access\"}" "$base/api/auth/token/verify/"
+    elif [ "${2:-}" = anonymous ]; then
+        curl -sk -o /dev/null "$base/accounts/login/"
     else
         curl -sk -o /dev/null -H "Cookie: $cookie" "$base/accounts/profile/"
     fi

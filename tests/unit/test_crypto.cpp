@@ -1,9 +1,6 @@
 #include "gatehouse/core/crypto.hpp"
 
 #include <boost/test/unit_test.hpp>
-#include <unistd.h>
-#include <sys/wait.h>
-#include <set>
 
 #include <utility>
 
@@ -116,35 +113,6 @@ BOOST_AUTO_TEST_CASE(constant_time_equals_cases) {
     BOOST_TEST(constant_time_equals("", ""));
     BOOST_TEST(constant_time_equals(std::string("a\0b", 3), std::string("a\0b", 3)));
     BOOST_TEST(!constant_time_equals(std::string("a\0b", 3), std::string("a\0c", 3)));
-}
-
-// Random bytes are served from a per-process buffer: a forked child must draw other bytes than
-// its parent's next ones, never the buffer it inherited.
-BOOST_AUTO_TEST_CASE(a_forked_child_never_serves_its_parents_random_bytes) {
-    (void)random_bytes(16);  // the buffer is now full, with bytes still unserved
-    int pipe_fds[2];
-    BOOST_REQUIRE(pipe(pipe_fds) == 0);
-    const pid_t child = fork();
-    BOOST_REQUIRE(child >= 0);
-    if (child == 0) {
-        const std::string drawn = random_bytes(32);
-        _exit(write(pipe_fds[1], drawn.data(), drawn.size()) == 32 ? 0 : 1);
-    }
-    close(pipe_fds[1]);
-    const std::string parents = random_bytes(32);
-    std::string childs(32, '\0');
-    BOOST_REQUIRE(read(pipe_fds[0], childs.data(), childs.size()) == 32);
-    close(pipe_fds[0]);
-    int status = 0;
-    waitpid(child, &status, 0);
-    BOOST_TEST(WIFEXITED(status));
-    BOOST_TEST(parents != childs);
-}
-
-BOOST_AUTO_TEST_CASE(large_and_many_draws_are_all_different) {
-    std::set<std::string> seen;
-    for (int i = 0; i < 1000; ++i) seen.insert(random_bytes(i % 2 ? 300 : 24));  // past the buffer, and through it
-    BOOST_TEST(seen.size() == 1000u);
 }
 
 BOOST_AUTO_TEST_CASE(random_bytes_length_and_freshness) {
