@@ -68,6 +68,13 @@ std::expected<void, Refusal> verify_otp(Services& s, const User& user, std::stri
     return {};
 }
 
+std::expected<void, Refusal> check_sms_code(Services& s, const User& user, std::string_view code) {
+    if (auto refused = code_refusal(s.codes.check("otp", user_subject(user.id), code))) return std::unexpected(*refused);
+    const std::string sent_to = s.cache.get(channel_key(user.id)).value_or("");
+    if (!user.phone || sent_to != "sms|" + *user.phone) return std::unexpected(refuse(Outcome::CodeExpired));
+    return {};
+}
+
 std::expected<OtpSent, Refusal> send_phone_login_code(Services& s, std::string_view raw_phone) {
     const auto phone = normalize_phone(raw_phone);
     if (!phone) return std::unexpected(refuse(Outcome::BadPhoneNumber));

@@ -28,6 +28,12 @@ std::string_view outcome_name(Outcome outcome) {
         case Outcome::ForbiddenFlag: return "ForbiddenFlag";
         case Outcome::NotFound: return "NotFound";
         case Outcome::InvalidPage: return "InvalidPage";
+        case Outcome::ReauthenticationRequired: return "ReauthenticationRequired";
+        case Outcome::WrongPassword: return "WrongPassword";
+        case Outcome::PasswordAlreadySet: return "PasswordAlreadySet";
+        case Outcome::EmailTaken: return "EmailTaken";
+        case Outcome::NoPendingEmailChange: return "NoPendingEmailChange";
+        case Outcome::UndoLinkInvalid: return "UndoLinkInvalid";
     }
     return "Outcome?";
 }

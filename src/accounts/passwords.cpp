@@ -77,6 +77,23 @@ std::expected<User, FieldErrors> set_password(Services& s, const User& user, std
     return save_new_password(s, user, p1, std::nullopt, &actor);
 }
 
+std::expected<User, Refusal> set_first_password(Services& s, const User& user, std::string_view p1, std::string_view p2,
+                                                const ClientInfo& client) {
+    if (!user.password_hash.empty() && !user.password_hash.starts_with('!'))
+        return std::unexpected(refuse(Outcome::PasswordAlreadySet));
+    FieldErrors errors;
+    check_new_password(s, user, p1, p2, errors);
+    if (!errors.empty()) return std::unexpected(refuse_fields(std::move(errors)));
+    User changed = user;
+    changed.password_hash = s.hasher.hash(p1);
+    store::Transaction tx(s.db);
+    store::UserStore(s.db).set_password_hash(user.id, changed.password_hash);
+    mail_user(s, changed, "password_changed");
+    audit(s, user_actor(user, client.ip), user.id, "set_password", "a first password set by the user");
+    tx.commit();
+    return changed;
+}
+
 std::expected<void, Refusal> request_password_reset(Services& s, std::string_view email, const ClientInfo& client) {
     const auto normalized = normalize_email(email);
     const auto by_ip = s.throttle.hit("reset-ip", client.ip, Limits::kResets);

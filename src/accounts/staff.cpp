@@ -2,6 +2,8 @@
 
 #include "gatehouse/accounts/audit.hpp"
 #include "gatehouse/accounts/logins.hpp"
+#include "gatehouse/accounts/otp.hpp"
+#include "gatehouse/accounts/reauth.hpp"
 
 #include "gatehouse/store/database.hpp"
 
@@ -203,10 +205,14 @@ std::expected<User, Refusal> save_user_changes(Services& s, const Actor& actor, 
 }
 
 std::expected<void, Refusal> delete_user_as(Services& s, const User& actor, std::int64_t id,
-                                                 std::optional<std::string_view> password, std::string_view ip) {
+                                                 std::optional<std::string_view> password, std::string_view ip,
+                                                 std::optional<std::string_view> code) {
     auto target = find_user_as(s, actor, id);
     if (!target) return std::unexpected(target.error());
-    if (target->id == actor.id) {
+    if (target->id == actor.id && reauth_method(*target) == ReauthMethod::PhoneCode) {
+        if (!code || code->empty()) return std::unexpected(refuse_fields({{"code", {"This field is required."}}}));
+        if (auto checked = check_sms_code(s, *target, *code); !checked) return std::unexpected(checked.error());
+    } else if (target->id == actor.id) {
         if (!password) return std::unexpected(refuse_fields({{"password", {"This field is required."}}}));
         if (password->empty()) return std::unexpected(refuse_fields({{"password", {"This field may not be blank."}}}));
         if (!s.hasher.verify(*password, target->password_hash))

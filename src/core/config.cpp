@@ -182,6 +182,7 @@ const std::vector<Setting>& settings_table() {
                     return out;
                 }},
         GH_BOOL("JWT_COOKIE", jwt_cookie),
+        GH_INT("REAUTH_SECONDS", reauth_seconds, 1, 86400 * 30),
     };
     return table;
 }

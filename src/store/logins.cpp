@@ -30,7 +30,7 @@ Login read_login(const Statement& row) {
 std::int64_t LoginStore::insert(const Login& l) {
     db_.query(
            "INSERT INTO logins (user_id, kind, key_hash, device, ip, created_at, last_seen_at, expires_at, current_jti,"
-           " auth_hash, remember) VALUES (?,?,?,?,?,?,?,?,?,?,?)")
+           " auth_hash, remember, authenticated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
         .bind(1, l.user_id)
         .bind(2, l.kind)
         .bind(3, l.key_hash)
@@ -42,6 +42,7 @@ std::int64_t LoginStore::insert(const Login& l) {
         .bind(9, l.current_jti)
         .bind(10, l.auth_hash)
         .bind(11, l.remember)
+        .bind(12, l.created_at)  // a login is opened by a proof: it is authenticated now
         .run();
     return db_.last_insert_id();
 }
@@ -93,6 +94,16 @@ void LoginStore::rotate(std::int64_t id, std::string_view old_jti, std::string_v
 
 void LoginStore::set_current_jti(std::int64_t id, std::string_view jti) {
     db_.query("UPDATE logins SET current_jti = ? WHERE id = ?").bind(1, jti).bind(2, id).run();
+}
+
+std::int64_t LoginStore::authenticated_at(std::int64_t id) {
+    auto q = db_.query("SELECT authenticated_at FROM logins WHERE id = ? AND revoked_at IS NULL");
+    q.bind(1, id);
+    return q.step() ? q.row().column_int(0) : 0;
+}
+
+void LoginStore::set_authenticated_at(std::int64_t id, std::int64_t now) {
+    db_.query("UPDATE logins SET authenticated_at = ? WHERE id = ?").bind(1, now).bind(2, id).run();
 }
 
 std::optional<BlacklistedRefresh> LoginStore::blacklisted(std::string_view jti) {

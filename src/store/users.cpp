@@ -113,6 +113,15 @@ void UserStore::set_verified(std::int64_t id) {
     db_.query("UPDATE users SET is_verified = 1 WHERE id = ?").bind(1, id).run();
 }
 
+void UserStore::set_email(std::int64_t id, const std::optional<std::string>& email, bool verified) {
+    db_.query("UPDATE users SET email = ?, email_key = ?, is_verified = ? WHERE id = ?")
+        .bind(1, email)
+        .bind(2, folded(email))
+        .bind(3, verified)
+        .bind(4, id)
+        .run();
+}
+
 void UserStore::set_phone_verified(std::int64_t id) {
     db_.query("UPDATE users SET phone_verified = 1 WHERE id = ?").bind(1, id).run();
 }

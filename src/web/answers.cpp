@@ -40,6 +40,13 @@ constexpr std::array<Row, accounts::kOutcomeCount> kAnswers = {{
     {Outcome::ForbiddenFlag,       {403, "permission_denied",   "You do not have permission to change {subject}.",                nullptr, nullptr, 403, "", "You do not have permission to change {subject}."}},
     {Outcome::NotFound,            {404, "not_found",           "Not found.",                                                     nullptr, nullptr, 404, "", "That user no longer exists."}},
     {Outcome::InvalidPage,         {404, "not_found",           "Invalid page.",                                                  nullptr, nullptr, 404, "", "Invalid page."}},
+    // issue 13: re-authentication and account changes
+    {Outcome::ReauthenticationRequired, {403, "reauthentication_required", "Confirm your password first (POST /api/auth/reauthenticate/).", nullptr, nullptr, 403, "", "Please confirm your password to continue."}},
+    {Outcome::WrongPassword,       {400, "invalid",             "The password is not correct.",                                   "password", nullptr, 200, "password", "The password is not correct."}},
+    {Outcome::PasswordAlreadySet,  {400, "password_already_set", "This account already has a password: change it with POST /api/auth/password/change/.", nullptr, nullptr, 400, "", "Your account already has a password. Change it on the password change page."}},
+    {Outcome::EmailTaken,          {400, "invalid",             "A user with that email already exists.",                         "email", nullptr, 400, "", "Another account took that address meanwhile. Ask for the change again with another address."}},
+    {Outcome::NoPendingEmailChange, {400, "no_pending_change",  "No email change is waiting for confirmation.",                   nullptr, nullptr, 400, "", "No email change is waiting for confirmation."}},
+    {Outcome::UndoLinkInvalid,     {400, "token_invalid",       "This undo link is not valid, was already used, or has expired.", nullptr, nullptr, 400, "", "This undo link is not valid, was already used, or has expired."}},
 }};
 // clang-format on
 

@@ -1,16 +1,41 @@
 // JSON API: the caller's own account (/api/me/), its devices, and the OpenAPI document.
+#include "gatehouse/accounts/email_change.hpp"
 #include "gatehouse/accounts/logins.hpp"
 #include "gatehouse/accounts/staff.hpp"
+#include "gatehouse/accounts/validation.hpp"
 #include "gatehouse/accounts/users.hpp"
 #include "gatehouse/core/clock.hpp"
 #include "gatehouse/web/api.hpp"
 #include "gatehouse/web/handlers.hpp"
+#include "gatehouse/web/reauth.hpp"
+#include "gatehouse/core/text.hpp"
 
 #include <charconv>
 #include <fstream>
 #include <sstream>
 
 namespace gatehouse::web {
+
+namespace {
+
+// The caller's own user object: the user, plus the address of an email change waiting for its
+// confirmation (null when none).
+nlohmann::json me_json(Context& ctx, const accounts::User& user) {
+    auto body = user_json(user);
+    const auto pending = accounts::pending_email(ctx.accounts, user);
+    body["pending_email"] = pending ? nlohmann::json(pending->email) : nlohmann::json(nullptr);
+    return body;
+}
+
+// PATCH's `email` when it asks for another address than the current one (same address, any case: no change).
+std::optional<std::string> email_asked(const http::Request& req, const accounts::User& user) {
+    auto email = api_patch_field(req, "email");
+    if (!email) return std::nullopt;
+    if (user.email && core::casefold(accounts::trim(*email)) == core::casefold(*user.email)) return std::nullopt;
+    return email;
+}
+
+}  // namespace
 
 http::Response api_me(Context& ctx, http::Request& req) {
     auto principal = api_authenticate(ctx, req);
@@ -19,19 +44,47 @@ http::Response api_me(Context& ctx, http::Request& req) {
     if (req.method == "PATCH") {
         if (req.json && !req.json->is_object())
             return api_validation({{"non_field_errors", {"Invalid data. Expected a dictionary."}}});
-        auto result = accounts::update_profile(ctx.accounts, user, api_profile_input(req));
+        // An email change is a sensitive action: it waits for the new address's confirmation and
+        // answers 200 with the unchanged email and `pending_email`.
+        const auto email = email_asked(req, user);
+        if (email)
+            if (auto ask = require_recent_login(ctx, *principal)) return *ask;
+        const auto input = api_profile_input(req);
+        if (auto checked = accounts::check_profile(ctx.accounts, user, input); !checked) return api_validation(checked.error());
+        if (email) {
+            auto requested = accounts::request_email_change(ctx.accounts, user, *email, api_client(req));
+            if (!requested) return api_answer(requested.error());
+        }
+        auto result = accounts::update_profile(ctx.accounts, user, input);
         if (!result) return api_validation(result.error());
-        return http::Response::json(200, user_json(*result));
+        return http::Response::json(200, me_json(ctx, *result));
     }
     if (req.method == "DELETE") {
-        // The same rule as DELETE /api/users/<own id>/: one's own account goes only with one's password.
-        auto deleted = accounts::delete_user_as(ctx.accounts, user, user.id, api_field(req, "password"));
+        if (auto ask = require_recent_login(ctx, *principal)) return *ask;
+        // The same rule as DELETE /api/users/<own id>/: one's own account goes only with one's password
+        // (a phone-only user: a fresh SMS code).
+        const auto password = api_field(req, "password");
+        const auto code = api_field(req, "code");
+        auto deleted = accounts::delete_user_as(ctx.accounts, user, user.id,
+                                                password ? std::optional<std::string_view>(*password) : std::nullopt,
+                                                req.remote_addr,
+                                                code ? std::optional<std::string_view>(*code) : std::nullopt);
         if (!deleted) return api_answer(deleted.error());
         return http::Response::json(204, nullptr);
     }
-    auto response = http::Response::json(200, user_json(user));
+    auto response = http::Response::json(200, me_json(ctx, user));
     response.set_header("Cache-Control", "no-store");
     return response;
+}
+
+http::Response api_my_email_confirm(Context& ctx, http::Request& req) {
+    auto principal = api_authenticate(ctx, req);
+    if (!principal) return principal.error();
+    if (auto missing = require_fields(req, {"code"})) return *missing;
+    auto changed = accounts::confirm_email_change(ctx.accounts, principal->user, api_field_or_empty(req, "code"),
+                                                  api_client(req));
+    if (!changed) return api_answer(changed.error());
+    return http::Response::json(200, me_json(ctx, *changed));
 }
 
 http::Response api_my_devices(Context& ctx, http::Request& req) {

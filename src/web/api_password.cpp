@@ -3,12 +3,14 @@
 #include "gatehouse/accounts/users.hpp"
 #include "gatehouse/web/api.hpp"
 #include "gatehouse/web/handlers.hpp"
+#include "gatehouse/web/reauth.hpp"
 
 namespace gatehouse::web {
 
 http::Response api_password_change(Context& ctx, http::Request& req) {
     auto principal = api_authenticate(ctx, req);
     if (!principal) return principal.error();
+    if (auto ask = require_recent_login(ctx, *principal)) return *ask;
     if (auto missing = require_fields(req, {"old_password", "new_password"})) return *missing;
     const std::string new_password = api_field_or_empty(req, "new_password");
     auto result = accounts::change_password(ctx.accounts, principal->user, api_field_or_empty(req, "old_password"),
@@ -21,6 +23,24 @@ http::Response api_password_change(Context& ctx, http::Request& req) {
         return api_validation(errors);
     }
     return http::Response::json(200, {{"detail", "Password changed."}});
+}
+
+http::Response api_password_set(Context& ctx, http::Request& req) {
+    auto principal = api_authenticate(ctx, req);
+    if (!principal) return principal.error();
+    if (auto ask = require_recent_login(ctx, *principal)) return *ask;
+    if (auto missing = require_fields(req, {"new_password"})) return *missing;
+    const std::string new_password = api_field_or_empty(req, "new_password");
+    auto result = accounts::set_first_password(ctx.accounts, principal->user, new_password, new_password, api_client(req));
+    if (!result) {
+        auto refused = result.error();
+        accounts::FieldErrors errors;
+        for (auto& [field, messages] : refused.errors)
+            for (auto& message : messages) errors[field.starts_with("new_password") ? "new_password" : field].push_back(message);
+        refused.errors = std::move(errors);
+        return api_answer(refused);
+    }
+    return http::Response::json(200, {{"detail", "Password set."}});
 }
 
 http::Response api_password_reset(Context& ctx, http::Request& req) {

@@ -4,6 +4,7 @@
 #include "gatehouse/accounts/staff.hpp"
 #include "gatehouse/web/api.hpp"
 #include "gatehouse/web/handlers.hpp"
+#include "gatehouse/web/reauth.hpp"
 
 #include <charconv>
 
@@ -88,6 +89,8 @@ http::Response api_user(Context& ctx, http::Request& req) {
         return no_store(http::Response::json(200, user_json(*updated)));
     }
     if (req.method == "DELETE") {
+        if (id == principal->user.id)  // deleting oneself is a sensitive action
+            if (auto ask = require_recent_login(ctx, *principal)) return *ask;
         const auto password = api_field(req, "password");
         auto deleted = accounts::delete_user_as(ctx.accounts, principal->user, id,
                                                 password ? std::optional<std::string_view>(*password) : std::nullopt,

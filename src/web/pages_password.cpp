@@ -2,6 +2,7 @@
 #include "gatehouse/accounts/users.hpp"
 #include "gatehouse/web/handlers.hpp"
 #include "gatehouse/web/pages.hpp"
+#include "gatehouse/web/reauth.hpp"
 
 namespace gatehouse::web {
 
@@ -9,6 +10,7 @@ http::Response password_change_page(Context& ctx, http::Request& req) {
     auto browser = load_browser(ctx, req);
     if (auto refused = csrf_failure(ctx, req, browser)) return *refused;
     if (!browser.user()) return redirect_to_login(req);
+    if (auto ask = require_recent_login(ctx, req, browser)) return *ask;
     ctemplate::TemplateDictionary dict("password_change");
     if (req.method == "POST") {
         auto result = accounts::change_password(ctx.accounts, *browser.user(), form(req, "old_password"),

@@ -4,6 +4,7 @@
 #include "gatehouse/core/clock.hpp"
 #include "gatehouse/web/handlers.hpp"
 #include "gatehouse/web/pages.hpp"
+#include "gatehouse/web/reauth.hpp"
 
 #include <charconv>
 
@@ -28,6 +29,8 @@ static const ctemplate::StaticTemplateString kSelectedMale = STS_INIT(kSelectedM
 static const ctemplate::StaticTemplateString kSelectedOther = STS_INIT(kSelectedOther, "SELECTED_OTHER");
 static const ctemplate::StaticTemplateString kSelectedUnspecified =
     STS_INIT(kSelectedUnspecified, "SELECTED_UNSPECIFIED");
+static const ctemplate::StaticTemplateString kHasPassword = STS_INIT(kHasPassword, "HAS_PASSWORD");
+static const ctemplate::StaticTemplateString kSetPassword = STS_INIT(kSetPassword, "SET_PASSWORD");
 
 namespace gatehouse::web {
 namespace {
@@ -48,6 +51,8 @@ void fill_profile(ctemplate::TemplateDictionary& dict, const accounts::User& use
     dict.SetValue(kDateJoined, readable(user.date_joined));
     dict.SetValue(kVerified, user.is_verified ? "yes" : "no");
     if (!user.is_verified) dict.ShowSection(kUnverified);
+    // A user without a usable password (phone login) sets one here instead of changing it.
+    dict.ShowSection(user.password_hash.starts_with('!') ? kSetPassword : kHasPassword);
     const std::string gender = user.gender.value_or("");
     static const std::pair<std::string_view, const ctemplate::StaticTemplateString*> kChoices[] = {
         {"", &kSelectedNone},
@@ -94,6 +99,7 @@ http::Response devices_page(Context& ctx, http::Request& req) {
     const auto current = browser.session->login_id;
     if (req.method == "POST") {
         if (!form(req, "revoke_others").empty()) {
+            if (auto ask = require_recent_login(ctx, req, browser)) return *ask;
             accounts::revoke_all_logins(ctx.accounts, user.id, current);
             return redirect_with_flash(ctx, "/accounts/devices/", "All your other devices were logged out.");
         }

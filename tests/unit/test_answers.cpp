@@ -87,6 +87,10 @@ BOOST_AUTO_TEST_CASE(the_contracts_error_codes) {
              {Outcome::NotFound, 404, "not_found"},
              {Outcome::InvalidPage, 404, "not_found"},
              {Outcome::Throttled, 429, "throttled"},
+             {Outcome::ReauthenticationRequired, 403, "reauthentication_required"},
+             {Outcome::PasswordAlreadySet, 400, "password_already_set"},
+             {Outcome::NoPendingEmailChange, 400, "no_pending_change"},
+             {Outcome::UndoLinkInvalid, 400, "token_invalid"},
          }) {
         BOOST_TEST_CONTEXT(e.outcome) {
             const auto response = web::api_answer(e.outcome);
@@ -128,6 +132,11 @@ BOOST_AUTO_TEST_CASE(field_errors_go_to_their_fields_on_both_sides) {
     BOOST_TEST(code.at("code").at(0) == "The code is not valid.");
     BOOST_TEST(body_of(web::api_answer(Outcome::CodeInvalid)).at("detail") == "The code is not valid.");
     BOOST_TEST(web::page_errors(accounts::refuse(Outcome::BadCredentials)).count("non_field_errors") == 1u);
+
+    // A wrong re-entered password, and an address taken at confirmation, are field errors in the API.
+    BOOST_TEST(body_of(web::api_answer(Outcome::WrongPassword)).at("password").at(0) == "The password is not correct.");
+    BOOST_TEST(web::page_errors(accounts::refuse(Outcome::WrongPassword)).count("password") == 1u);
+    BOOST_TEST(body_of(web::api_answer(Outcome::EmailTaken)).at("email").at(0) == "A user with that email already exists.");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

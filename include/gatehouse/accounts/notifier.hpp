@@ -21,7 +21,8 @@ public:
     //   verify            SITE_URL, VERIFY_URL, CODE (6 digits, 10 minutes)
     //   password_reset    SITE_URL, RESET_URL (1 hour), CODE (for API clients)
     //   password_changed  SITE_URL
-    //   email_changed     SITE_URL (send it to the old address)
+    //   email_changed     SITE_URL, NEW_EMAIL, UNDO_URL (7 days) (send it to the old address)
+    //   email_change      SITE_URL, CONFIRM_URL (3 days), CODE (10 minutes) (send it to the new address)
     //   phone_changed     SITE_URL
     // SITE_URL has no trailing slash, e.g. "https://localhost:8443". The HTML part is placed in
     // email/layout.html, for which dict gains CONTENT and SUBJECT.

@@ -23,6 +23,11 @@ std::expected<OtpSent, Refusal> send_otp(Services& services, const User& user, s
 // Marks the address the last code went to as verified. Refusals: CodeInvalid, CodeExpired.
 std::expected<void, Refusal> verify_otp(Services& services, const User& user, std::string_view code);
 
+// A fresh code that send_otp sent by SMS to the user's current phone: proof of holding that phone
+// (re-authentication and deletion for users without a password). Consumes the code.
+// Refusals: CodeInvalid, CodeExpired (also when the last code went by email, or to another number).
+std::expected<void, Refusal> check_sms_code(Services& services, const User& user, std::string_view code);
+
 // Phone login: a code by SMS. Refusals: BadPhoneNumber; PhoneCodeLimit after 5 for one number in 24
 // hours. The code is then a credential of log_in (login.hpp).
 std::expected<OtpSent, Refusal> send_phone_login_code(Services& services, std::string_view phone);

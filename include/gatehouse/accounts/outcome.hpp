@@ -40,8 +40,15 @@ enum class Outcome {
     ForbiddenFlag,        // a non-staff caller changing a flag (Refusal::subject names it)
     NotFound,             // no such user or device (or not the caller's to see)
     InvalidPage,          // a page number that is not one or lies past the last page
+    // Re-authentication and account changes (issue 13):
+    ReauthenticationRequired,  // a sensitive action from a login that proved the password too long ago
+    WrongPassword,             // a password re-entry (or a deletion's password) that is not the user's
+    PasswordAlreadySet,        // set-password for a user who has a usable password (change it instead)
+    EmailTaken,                // an email change's address was taken by another account meanwhile
+    NoPendingEmailChange,      // a confirmation code when no email change waits for one
+    UndoLinkInvalid,           // an email change's undo link that is bad, used, or past its 7 days
 };
-inline constexpr int kOutcomeCount = static_cast<int>(Outcome::InvalidPage) + 1;
+inline constexpr int kOutcomeCount = static_cast<int>(Outcome::UndoLinkInvalid) + 1;
 
 // Its name as written above, for logs and test messages.
 std::string_view outcome_name(Outcome outcome);

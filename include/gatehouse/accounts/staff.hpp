@@ -107,8 +107,11 @@ std::expected<User, Refusal> save_user_changes(Services& services, const Actor& 
 // Ends every login of the user, then deletes it. Deleting oneself (staff or not) needs one's password,
 // exactly as DELETE /api/me/ does ("password": required / not correct); staff delete others without,
 // and that deletion is audited ("delete", with the email) in the transaction that removes the user.
+// A user without a usable password (phone login) confirms with `code`, a fresh SMS code
+// (check_sms_code) instead: "code" required / CodeInvalid / CodeExpired.
 std::expected<void, Refusal> delete_user_as(Services& services, const User& actor, std::int64_t id,
-                                                 std::optional<std::string_view> password, std::string_view ip = {});
+                                                 std::optional<std::string_view> password, std::string_view ip = {},
+                                                 std::optional<std::string_view> code = std::nullopt);
 
 // --- the audit trail -----------------------------------------------------------------------------
 // Staff only (Forbidden otherwise): the newest `limit` audit rows, newest first.

@@ -54,6 +54,12 @@ std::expected<User, FieldErrors> change_password(Services& services, const User&
 // notice mail as change_password, every login ends, and an audit row ("set_password") names the actor.
 std::expected<User, FieldErrors> set_password(Services& services, const User& user, std::string_view new_password1,
                                               std::string_view new_password2, const Actor& actor);
+// Django's SetPasswordForm for a user without a usable password (a phone-login user): the password
+// rules under "new_password1"/"new_password2"; audited (set_password); a mail when the user has an
+// email. The user's logins stay. Refusals: PasswordAlreadySet (a usable password exists: change it),
+// Invalid.
+std::expected<User, Refusal> set_first_password(Services& services, const User& user, std::string_view new_password1,
+                                                std::string_view new_password2, const ClientInfo& client);
 // Mails a reset link (and code) when an active user has this email; the same answer either way.
 // Refusal: Throttled (5 an hour per email and per address).
 std::expected<void, Refusal> request_password_reset(Services& services, std::string_view email, const ClientInfo& client);

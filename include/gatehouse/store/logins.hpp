@@ -45,6 +45,10 @@ public:
     void rotate(std::int64_t id, std::string_view old_jti, std::string_view new_jti, std::int64_t now,
                 std::int64_t expires_at, std::int64_t old_expires_at);
     void set_current_jti(std::int64_t id, std::string_view jti);
+    // When the login last proved the password (or a phone code): its creation, or the last re-entry.
+    // Read only when a sensitive action asks (never on the session's hot path). 0: unknown login.
+    std::int64_t authenticated_at(std::int64_t id);
+    void set_authenticated_at(std::int64_t id, std::int64_t now);
     std::optional<BlacklistedRefresh> blacklisted(std::string_view jti);
     void blacklist(std::string_view jti, std::int64_t login_id, std::int64_t now, std::int64_t expires_at);
 

@@ -48,6 +48,9 @@ public:
     void update_profile(const User& user);
     void set_flags(std::int64_t id, bool is_active, bool is_staff, bool is_superuser, bool is_verified);
     std::int64_t count();
+    // A confirmed email change (or its undo): the address, its folded key, and is_verified.
+    // Throws ConstraintError when another user holds the address (ignoring case).
+    void set_email(std::int64_t id, const std::optional<std::string>& email, bool verified);
 
     // The users matching every term — each term a substring, ignoring case, of the email, name,
     // first name, last name or phone; `%`, `_` and `\` are literal — ordered by id. No terms: all.

@@ -67,6 +67,19 @@ http::Response api_schema(Context& ctx, http::Request& req);
 http::Response api_users(Context& ctx, http::Request& req);
 http::Response api_user(Context& ctx, http::Request& req);
 
+// issue 13, re-authentication and account changes
+// reauth.cpp (also the guard, web/reauth.hpp)
+http::Response reauthenticate_page(Context& ctx, http::Request& req);
+http::Response api_reauthenticate(Context& ctx, http::Request& req);
+// pages_account_changes.cpp
+http::Response email_change_page(Context& ctx, http::Request& req);
+http::Response email_confirm_link_page(Context& ctx, http::Request& req);
+http::Response email_undo_page(Context& ctx, http::Request& req);
+http::Response password_set_page(Context& ctx, http::Request& req);
+// api_me.cpp, api_password.cpp
+http::Response api_my_email_confirm(Context& ctx, http::Request& req);
+http::Response api_password_set(Context& ctx, http::Request& req);
+
 // gate.cpp
 http::Response auth_check(Context& ctx, http::Request& req);
 
