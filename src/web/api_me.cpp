@@ -1,5 +1,6 @@
 // JSON API: the caller's own account (/api/me/), its devices, and the OpenAPI document.
 #include "gatehouse/accounts/logins.hpp"
+#include "gatehouse/accounts/profile_image.hpp"
 #include "gatehouse/accounts/staff.hpp"
 #include "gatehouse/accounts/users.hpp"
 #include "gatehouse/core/clock.hpp"
@@ -11,6 +12,23 @@
 #include <sstream>
 
 namespace gatehouse::web {
+namespace {
+
+// The picture in a PATCH: a multipart file `image` replaces it; JSON null (or an empty multipart
+// text field) removes it; any other value is not a file, as DRF's ImageField says.
+accounts::ImageChange api_image_change(const http::Request& req) {
+    using Kind = accounts::ImageChange::Kind;
+    if (const auto* file = req.file("image")) return {Kind::Replace, file->data};
+    if (req.json && req.json->is_object()) {
+        const auto it = req.json->find("image");
+        if (it == req.json->end()) return {};
+        return {it->is_null() ? Kind::Remove : Kind::NotAFile, {}};
+    }
+    if (const auto text = req.form_field("image")) return {text->empty() ? Kind::Remove : Kind::NotAFile, {}};
+    return {};
+}
+
+}  // namespace
 
 http::Response api_me(Context& ctx, http::Request& req) {
     auto principal = api_authenticate(ctx, req);
@@ -19,9 +37,9 @@ http::Response api_me(Context& ctx, http::Request& req) {
     if (req.method == "PATCH") {
         if (req.json && !req.json->is_object())
             return api_validation({{"non_field_errors", {"Invalid data. Expected a dictionary."}}});
-        auto result = accounts::update_profile(ctx.accounts, user, api_profile_input(req));
+        auto result = accounts::update_profile(ctx.accounts, user, api_profile_input(req), api_image_change(req));
         if (!result) return api_validation(result.error());
-        return http::Response::json(200, user_json(*result));
+        return http::Response::json(200, user_json(*result, ctx.accounts.site_url()));
     }
     if (req.method == "DELETE") {
         // The same rule as DELETE /api/users/<own id>/: one's own account goes only with one's password.
@@ -29,7 +47,7 @@ http::Response api_me(Context& ctx, http::Request& req) {
         if (!deleted) return api_answer(deleted.error());
         return http::Response::json(204, nullptr);
     }
-    auto response = http::Response::json(200, user_json(user));
+    auto response = http::Response::json(200, user_json(user, ctx.accounts.site_url()));
     response.set_header("Cache-Control", "no-store");
     return response;
 }

@@ -1,5 +1,6 @@
 // The profile (view and edit) and devices (live logins, revoke) pages.
 #include "gatehouse/accounts/logins.hpp"
+#include "gatehouse/accounts/profile_image.hpp"
 #include "gatehouse/accounts/users.hpp"
 #include "gatehouse/core/clock.hpp"
 #include "gatehouse/web/handlers.hpp"
@@ -23,6 +24,8 @@ static const ctemplate::StaticTemplateString kGenderOption = STS_INIT(kGenderOpt
 static const ctemplate::StaticTemplateString kValue = STS_INIT(kValue, "VALUE");
 static const ctemplate::StaticTemplateString kLabel = STS_INIT(kLabel, "LABEL");
 static const ctemplate::StaticTemplateString kSelected = STS_INIT(kSelected, "SELECTED");
+static const ctemplate::StaticTemplateString kImage = STS_INIT(kImage, "IMAGE");
+static const ctemplate::StaticTemplateString kImageUrl = STS_INIT(kImageUrl, "IMAGE_URL");
 
 namespace gatehouse::web {
 namespace {
@@ -50,6 +53,15 @@ void fill_profile(ctemplate::TemplateDictionary& dict, const accounts::User& use
         option->SetValue(kLabel, *choice ? choice : "—");
         if (gender == choice) option->SetValue(kSelected, "selected");
     }
+    if (const auto url = accounts::image_url("", user)) dict.SetValueAndShowSection(kImageUrl, *url, kImage);
+}
+
+// The form's picture: a chosen file replaces it, "Remove" (Django's image-clear) removes it.
+accounts::ImageChange page_image_change(const http::Request& req) {
+    using Kind = accounts::ImageChange::Kind;
+    if (const auto* file = req.file("image")) return {Kind::Replace, file->data};
+    if (!form(req, "image-clear").empty()) return {Kind::Remove, {}};
+    return {};
 }
 
 }  // namespace
@@ -62,7 +74,7 @@ http::Response profile_page(Context& ctx, http::Request& req) {
     if (req.method == "POST") {
         accounts::ProfileInput input{form(req, "name"),  form(req, "first_name"),    form(req, "last_name"),
                                      form(req, "phone"), form(req, "date_of_birth"), form(req, "gender")};
-        auto result = accounts::update_profile(ctx.accounts, *browser.user(), input);
+        auto result = accounts::update_profile(ctx.accounts, *browser.user(), input, page_image_change(req));
         if (result) return redirect_with_flash(ctx, "/accounts/profile/", "Your profile was updated.");
         show_field_errors(dict, result.error());
         accounts::User typed = *browser.user();  // show what was typed, next to its errors

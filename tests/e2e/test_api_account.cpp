@@ -221,7 +221,7 @@ BOOST_AUTO_TEST_CASE(get_and_patch_the_own_account_ignoring_protected_fields) {
     BOOST_TEST_REQUIRE(me.status == 200, show(me));
     BOOST_TEST(me.header("Cache-Control").value_or("") == "no-store");
     BOOST_TEST(me.json()["email"] == email);
-    BOOST_TEST(me.json().size() == 12u);
+    BOOST_TEST(me.json().size() == 13u);
 
     const std::string name = "Me " + std::to_string(::getpid()) + "-" + std::to_string(next_serial());
     const std::string phone = unique_phone();
@@ -250,7 +250,7 @@ BOOST_AUTO_TEST_CASE(get_and_patch_the_own_account_ignoring_protected_fields) {
     BOOST_TEST(u["is_verified"] == true);
     BOOST_TEST(u["email"] == email);
     BOOST_TEST(u["id"] == p.user["id"]);
-    BOOST_TEST(u.size() == 12u);
+    BOOST_TEST(u.size() == 13u);
     const json again = api.get("/api/me/", bearer(p.access)).json();
     BOOST_TEST(again == u);
     BOOST_TEST(contains(Outbox(stack).wait_mail(email, 2), "phone"));  // the "phone changed" mail
