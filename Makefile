@@ -20,15 +20,19 @@ endif
 # GMime (MIME mail for the mailer) via pkg-config; deferred (=) so `make deps` can install it first.
 GMIME_CFLAGS = $(shell pkg-config --cflags gmime-3.0)
 GMIME_LIBS   = $(shell pkg-config --libs gmime-3.0)
+# libvips (profile pictures decoded and encoded again) likewise; its headers for src/core/image.cpp only.
+VIPS_CFLAGS  = $(shell pkg-config --cflags vips)
+VIPS_LIBS    = $(shell pkg-config --libs vips)
 CXXFLAGS += -std=c++2b -Wall -Wextra -Werror -Iinclude -MMD -MP -DBOOST_TEST_DYN_LINK $(GMIME_CFLAGS)
-LDLIBS    = -lsystemd -lutf8proc -lcjose -lphonenumber -lfcgi -lcgicc -lctemplate -lmemcached -lsqlite3 -largon2 -lsodium -lssl -lcrypto -lpthread -lcurl $(GMIME_LIBS)
+LDLIBS    = -lsystemd -lutf8proc -lcjose -lphonenumber -lfcgi -lcgicc -lctemplate -lmemcached -lsqlite3 -largon2 -lsodium -lssl -lcrypto -lpthread -lcurl $(GMIME_LIBS) $(VIPS_LIBS)
 
 # Debian packages the build, the stack and the tests need (`make deps` installs the missing ones as root).
 PACKAGES := g++ make pkg-config openssl ca-certificates procps \
             libfcgi-dev libcgicc-dev libssl-dev libsodium-dev libargon2-dev libcjose-dev libphonenumber-dev \
             libsqlite3-dev sqlite3 libmemcached-dev libutf8proc-dev libctemplate-dev nlohmann-json3-dev \
             libcurl4-openssl-dev libgmime-3.0-dev libboost-test-dev nginx memcached wrk curl \
-            python3-jwt python3-jwcrypto chromium libsystemd-dev systemd logrotate libfcgi-bin prometheus
+            python3-jwt python3-jwcrypto chromium libsystemd-dev systemd logrotate libfcgi-bin prometheus \
+            libvips-dev libvips-tools
 
 LIB_SRC   := $(filter-out src/main.cpp,$(wildcard src/*/*.cpp))
 LIB_OBJ   := $(LIB_SRC:%.cpp=$(BUILD)/%.o)
@@ -53,6 +57,8 @@ deps:
 	    case " $$missing " in *" prometheus "*) systemctl disable --now prometheus.service >/dev/null 2>&1 || true;; esac; \
 	  else echo "missing Debian packages (install as root): $$missing" >&2; exit 1; fi; \
 	fi
+
+$(BUILD)/src/core/image.o: CXXFLAGS += $(VIPS_CFLAGS)
 
 # Every compile waits for the packages (order-only: it does not force rebuilds).
 $(BUILD)/%.o: %.cpp | deps
@@ -240,6 +246,7 @@ fuzz-deps: deps
 	  else echo "missing Debian packages (install as root): $$missing" >&2; exit 1; fi; \
 	fi
 
+$(FUZZ_BUILD)/src/core/image.o: FUZZ_CXXFLAGS += $(VIPS_CFLAGS)
 $(FUZZ_BUILD)/%.o: %.cpp | fuzz-deps
 	@mkdir -p $(dir $@)
 	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -c $< -o $@

@@ -53,6 +53,7 @@ sed -e "s|@USER_LINE@|$user_line|g" \
 # on a server), here with this stack's socket and state dir.
 for template in "$home"/nginx/gatehouse-*.conf.in; do
     sed -e "s|@HOME@|$home|g" \
+        -e "s|@VAR@|$var|g" \
         -e "s|@SNIPPETS@|$var/nginx|g" \
         -e "s|@SOCKET@|$GATEHOUSE_SOCKET|g" \
         -e "s|@LIMIT_REQ@|$limit_req|g" \

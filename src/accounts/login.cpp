@@ -1,6 +1,7 @@
 #include "gatehouse/accounts/login.hpp"
 
 #include "gatehouse/accounts/csrf.hpp"
+#include "gatehouse/accounts/device_notice.hpp"
 #include "gatehouse/accounts/limits.hpp"
 #include "gatehouse/accounts/logins.hpp"
 #include "gatehouse/accounts/otp.hpp"
@@ -113,6 +114,7 @@ std::expected<LoggedIn, Refusal> check_and_open(Services& s, const LoginRequest&
     in.user.last_login = core::iso8601_utc(now);
     users.set_last_login(in.user.id, *in.user.last_login);
     open_the_login(s, request, in);
+    notice_new_device(s, in.user, request.client);
     store::AuditStore(s.db).record(now, in.user.id, in.user.id, "login",
                                    std::string(kind_name(request.kind)) + " by " + checked->by, request.client.ip);
     tx.commit();

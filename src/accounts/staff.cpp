@@ -4,6 +4,7 @@
 #include "gatehouse/accounts/logins.hpp"
 #include "gatehouse/accounts/otp.hpp"
 #include "gatehouse/accounts/reauth.hpp"
+#include "gatehouse/accounts/profile_image.hpp"
 
 #include "gatehouse/store/database.hpp"
 
@@ -224,6 +225,7 @@ std::expected<void, Refusal> delete_user_as(Services& s, const User& actor, std:
     }
     revoke_all_logins(s, id);
     store::UserStore(s.db).remove(id);
+    remove_image_file(s, *target);
     return {};
 }
 
@@ -245,6 +247,7 @@ void delete_user(Services& s, const Actor& actor, const User& target) {
     audit(s, actor, target.id, "delete", "email: " + target.email.value_or(""));
     store::UserStore(s.db).remove(target.id);
     tx.commit();
+    remove_image_file(s, target);
 }
 
 std::expected<int, Refusal> end_logins(Services& s, const Actor& actor, const User& target,

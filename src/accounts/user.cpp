@@ -1,10 +1,12 @@
 #include "gatehouse/accounts/user.hpp"
 
+#include "gatehouse/accounts/profile_image.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace gatehouse::accounts {
 
-nlohmann::json user_json(const User& u) {
+nlohmann::json user_json(const User& u, std::string_view site_url) {
     auto optional = [](const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
     return {{"id", u.id},
             {"email", optional(u.email)},
@@ -17,7 +19,8 @@ nlohmann::json user_json(const User& u) {
             {"is_verified", u.is_verified},
             {"is_staff", u.is_staff},
             {"date_joined", u.date_joined},
-            {"last_login", optional(u.last_login)}};
+            {"last_login", optional(u.last_login)},
+            {"image", optional(image_url(site_url, u))}};
 }
 
 }  // namespace gatehouse::accounts

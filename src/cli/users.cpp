@@ -108,7 +108,7 @@ int list(accounts::Services& services, const CommandLine& line) {
     const auto users = accounts::find_users(services, line.value("--search"));
     if (line.has("--json")) {
         nlohmann::json out = nlohmann::json::array();
-        for (const auto& user : users) out.push_back(accounts::user_json(user));
+        for (const auto& user : users) out.push_back(accounts::user_json(user, services.site_url()));
         std::cout << out.dump(2) << "\n";
         return 0;
     }
@@ -123,7 +123,7 @@ int list(accounts::Services& services, const CommandLine& line) {
 
 int show(accounts::Services& services, const accounts::User& u, bool json) {
     if (json) {
-        std::cout << accounts::user_json(u).dump(2) << "\n";
+        std::cout << accounts::user_json(u, services.site_url()).dump(2) << "\n";
         return 0;
     }
     const auto logins = accounts::live_logins(services, u.id);

@@ -183,6 +183,7 @@ const std::vector<Setting>& settings_table() {
                 }},
         GH_BOOL("JWT_COOKIE", jwt_cookie),
         GH_INT("REAUTH_SECONDS", reauth_seconds, 1, 86400 * 30),
+        GH_BOOL("NEW_DEVICE_MAIL", new_device_mail),
     };
     return table;
 }
@@ -422,6 +423,8 @@ void ensure_secrets(Config& config) {
     make_dir(config.var_dir + "/log", 0750);
     make_dir(config.var_dir + "/mail", 0750);
     make_dir(config.var_dir + "/sms", 0750);
+    make_dir(config.var_dir + "/media", 0755);  // profile pictures, which nginx serves: readable whatever the umask
+    ::chmod((config.var_dir + "/media").c_str(), 0755);
     if (config.secret_key.empty())
         config.secret_key = read_or_create_secret(config.var_dir + "/secret.key", 48);
     if (config.jwe_key.empty()) {

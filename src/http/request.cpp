@@ -70,7 +70,8 @@ std::expected<void, RequestError> bad(std::string message) {
 
 // Runs cgicc over a query string (as a GET) or a form body (as a POST) and checks the result.
 std::expected<void, RequestError> parse_form(const Params& params, std::string_view method, std::string_view body,
-                                             std::multimap<std::string, std::string>& out) {
+                                             std::multimap<std::string, std::string>& out,
+                                             std::multimap<std::string, UploadedFile>* files = nullptr) {
     Params env = params;
     env["REQUEST_METHOD"] = std::string(method);
     if (method == "GET") {
@@ -89,6 +90,16 @@ std::expected<void, RequestError> parse_form(const Params& params, std::string_v
             const std::string value = entry.getValue();
             if (!core::is_valid_utf8(name) || !core::is_valid_utf8(value)) return bad("Form data is not valid UTF-8.");
             out.emplace(name, value);
+        }
+        if (files) {
+            for (const auto& file : cgi.getFiles()) {
+                const std::string name = file.getName();
+                if (!core::is_valid_utf8(name)) return bad("Form data is not valid UTF-8.");
+                std::string filename = file.getFilename(), type = file.getDataType();
+                if (!core::is_valid_utf8(filename)) filename.clear();
+                if (!core::is_valid_utf8(type)) type.clear();
+                files->emplace(name, UploadedFile{std::move(filename), std::move(type), file.getData()});
+            }
         }
     } catch (const std::runtime_error&) {
         return bad("Malformed form data.");
@@ -176,6 +187,16 @@ std::optional<std::string> Request::form_field(std::string_view name) const {
     return it->second;
 }
 
+const UploadedFile* Request::file(std::string_view name) const {
+    auto it = files.find(std::string(name));
+    return it == files.end() ? nullptr : &it->second;
+}
+
+std::size_t max_body_bytes(std::string_view path) {
+    const std::string_view plain = path.substr(0, path.find('?'));
+    return plain == "/accounts/profile/" || plain == "/api/me/" ? kMaxUploadBodyBytes : kMaxBodyBytes;
+}
+
 std::expected<std::size_t, RequestError> announced_body_length(const Params& params) {
     const std::string text = param(params, "CONTENT_LENGTH");
     if (text.empty()) return 0;
@@ -184,12 +205,12 @@ std::expected<std::size_t, RequestError> announced_body_length(const Params& par
     if (ec == std::errc::result_out_of_range) return std::unexpected(RequestError{413, "Request body too large."});
     if (ec != std::errc{} || end != text.data() + text.size())
         return std::unexpected(RequestError{400, "Malformed Content-Length."});
-    if (length > kMaxBodyBytes) return std::unexpected(RequestError{413, "Request body too large."});
+    if (length > max_body_bytes(param(params, "REQUEST_URI"))) return std::unexpected(RequestError{413, "Request body too large."});
     return length;
 }
 
 std::expected<Request, RequestError> parse_request(const Params& params, std::string body) {
-    if (body.size() > kMaxBodyBytes) return std::unexpected(RequestError{413, "Request body too large."});
+    if (body.size() > max_body_bytes(param(params, "REQUEST_URI"))) return std::unexpected(RequestError{413, "Request body too large."});
     Request req;
     req.method = param(params, "REQUEST_METHOD");
     if (req.method.empty() || !std::all_of(req.method.begin(), req.method.end(), ::isupper))
@@ -247,7 +268,7 @@ std::expected<Request, RequestError> parse_request(const Params& params, std::st
         } else if (req.content_type == "multipart/form-data") {
             if (content_type.find("boundary=") == std::string::npos)
                 return std::unexpected(RequestError{400, "Multipart form data without a boundary."});
-            if (auto r = parse_form(params, "POST", req.body, req.form); !r) return std::unexpected(r.error());
+            if (auto r = parse_form(params, "POST", req.body, req.form, &req.files); !r) return std::unexpected(r.error());
         }
     }
     return req;

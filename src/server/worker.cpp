@@ -4,6 +4,7 @@
 #include "gatehouse/core/clock.hpp"
 #include "gatehouse/core/crypto.hpp"
 #include "gatehouse/core/errors.hpp"
+#include "gatehouse/core/image.hpp"
 #include "gatehouse/http/request.hpp"
 #include "gatehouse/store/cache.hpp"
 #include "gatehouse/store/database.hpp"
@@ -126,6 +127,7 @@ std::unique_ptr<WorkerContext> worker_init_child(const WorkerSetup& setup) {
     try {
         db = std::make_unique<store::Database>(setup.config.db_path());
         cache = std::make_unique<store::Cache>(setup.config.memcached_servers());
+        core::init_images();  // libvips after the fork: its threads are this worker's
     } catch (const std::exception& e) {
         setup.log.error(std::string("worker cannot start: ") + e.what());
         _exit(1);

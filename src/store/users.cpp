@@ -14,7 +14,7 @@ std::optional<std::string> folded(const std::optional<std::string>& value) {
 
 constexpr std::string_view kColumns =
     "id, email, name, first_name, last_name, phone, date_of_birth, gender, password, "
-    "is_active, is_staff, is_superuser, is_verified, date_joined, last_login, phone_verified";
+    "is_active, is_staff, is_superuser, is_verified, date_joined, last_login, phone_verified, image";
 
 User read_user(const Statement& row) {
     User u;
@@ -34,6 +34,7 @@ User read_user(const Statement& row) {
     u.date_joined = row.column_text(13);
     u.last_login = row.column_optional_text(14);
     u.phone_verified = row.column_int(15) != 0;
+    u.image = row.column_optional_text(16);
     return u;
 }
 
@@ -151,6 +152,15 @@ void UserStore::update_profile(const User& u) {
         .bind(9, folded(u.name))
         .bind(10, u.id)
         .run();
+}
+
+std::optional<std::string> UserStore::swap_image(std::int64_t id, const std::optional<std::string>& image) {
+    auto q = db_.query("SELECT image FROM users WHERE id = ?");
+    q.bind(1, id);
+    std::optional<std::string> before;
+    if (q.step()) before = q.row().column_optional_text(0);
+    db_.query("UPDATE users SET image = ? WHERE id = ?").bind(1, image).bind(2, id).run();
+    return before;
 }
 
 void UserStore::set_password_hash(std::int64_t id, std::string_view hash) {

@@ -25,7 +25,7 @@ std::expected<accounts::LoggedIn, http::Response> password_login(Context& ctx, h
 
 http::Response api_register(Context& ctx, http::Request& req) {
     auto result = accounts::sign_up(ctx.accounts, api_signup_input(req), api_client(req));
-    if (result) return http::Response::json(201, user_json(*result));
+    if (result) return http::Response::json(201, user_json(*result, ctx.accounts.site_url()));
     auto refused = result.error();
     refused.errors = api_signup_errors(std::move(refused.errors));
     return api_answer(refused);

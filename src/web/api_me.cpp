@@ -1,6 +1,7 @@
 // JSON API: the caller's own account (/api/me/), its devices, and the OpenAPI document.
 #include "gatehouse/accounts/email_change.hpp"
 #include "gatehouse/accounts/logins.hpp"
+#include "gatehouse/accounts/profile_image.hpp"
 #include "gatehouse/accounts/staff.hpp"
 #include "gatehouse/accounts/validation.hpp"
 #include "gatehouse/accounts/users.hpp"
@@ -15,13 +16,30 @@
 #include <sstream>
 
 namespace gatehouse::web {
+namespace {
+
+// The picture in a PATCH: a multipart file `image` replaces it; JSON null (or an empty multipart
+// text field) removes it; any other value is not a file, as DRF's ImageField says.
+accounts::ImageChange api_image_change(const http::Request& req) {
+    using Kind = accounts::ImageChange::Kind;
+    if (const auto* file = req.file("image")) return {Kind::Replace, file->data};
+    if (req.json && req.json->is_object()) {
+        const auto it = req.json->find("image");
+        if (it == req.json->end()) return {};
+        return {it->is_null() ? Kind::Remove : Kind::NotAFile, {}};
+    }
+    if (const auto text = req.form_field("image")) return {text->empty() ? Kind::Remove : Kind::NotAFile, {}};
+    return {};
+}
+
+}  // namespace
 
 namespace {
 
 // The caller's own user object: the user, plus the address of an email change waiting for its
 // confirmation (null when none).
 nlohmann::json me_json(Context& ctx, const accounts::User& user) {
-    auto body = user_json(user);
+    auto body = user_json(user, ctx.accounts.site_url());
     const auto pending = accounts::pending_email(ctx.accounts, user);
     body["pending_email"] = pending ? nlohmann::json(pending->email) : nlohmann::json(nullptr);
     return body;
@@ -55,7 +73,7 @@ http::Response api_me(Context& ctx, http::Request& req) {
             auto requested = accounts::request_email_change(ctx.accounts, user, *email, api_client(req));
             if (!requested) return api_answer(requested.error());
         }
-        auto result = accounts::update_profile(ctx.accounts, user, input);
+        auto result = accounts::update_profile(ctx.accounts, user, input, api_image_change(req));
         if (!result) return api_validation(result.error());
         return http::Response::json(200, me_json(ctx, *result));
     }

@@ -57,7 +57,7 @@ http::Response api_users(Context& ctx, http::Request& req) {
     if (req.method == "POST") {
         auto created = accounts::create_user_as_staff(ctx.accounts, principal->user,
                                                       {api_signup_input(req), flag_input(req)}, req.remote_addr);
-        if (created) return http::Response::json(201, user_json(*created));
+        if (created) return http::Response::json(201, user_json(*created, ctx.accounts.site_url()));
         auto refused = created.error();
         refused.errors = api_signup_errors(std::move(refused.errors));  // "password", as register names it
         return api_answer(refused);
@@ -67,7 +67,7 @@ http::Response api_users(Context& ctx, http::Request& req) {
     auto page = accounts::list_users(ctx.accounts, principal->user, query);
     if (!page) return api_answer(page.error());
     nlohmann::json results = nlohmann::json::array();
-    for (const auto& user : page->users) results.push_back(user_json(user));
+    for (const auto& user : page->users) results.push_back(user_json(user, ctx.accounts.site_url()));
     return no_store(http::Response::json(
         200, {{"count", page->count},
               {"next", page->has_next() ? nlohmann::json(page_link(ctx, req, page->number + 1)) : nlohmann::json(nullptr)},
@@ -86,7 +86,7 @@ http::Response api_user(Context& ctx, http::Request& req) {
         auto updated = accounts::update_user_as(ctx.accounts, principal->user, id, {api_profile_input(req), flag_input(req)},
                                               req.remote_addr);
         if (!updated) return api_answer(updated.error());
-        return no_store(http::Response::json(200, user_json(*updated)));
+        return no_store(http::Response::json(200, user_json(*updated, ctx.accounts.site_url())));
     }
     if (req.method == "DELETE") {
         if (id == principal->user.id)  // deleting oneself is a sensitive action
@@ -100,7 +100,7 @@ http::Response api_user(Context& ctx, http::Request& req) {
     }
     auto user = accounts::find_user_as(ctx.accounts, principal->user, id);
     if (!user) return api_answer(user.error());
-    return no_store(http::Response::json(200, user_json(*user)));
+    return no_store(http::Response::json(200, user_json(*user, ctx.accounts.site_url())));
 }
 
 }  // namespace gatehouse::web

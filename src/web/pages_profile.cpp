@@ -1,5 +1,6 @@
 // The profile (view and edit) and devices (live logins, revoke) pages.
 #include "gatehouse/accounts/logins.hpp"
+#include "gatehouse/accounts/profile_image.hpp"
 #include "gatehouse/accounts/users.hpp"
 #include "gatehouse/core/clock.hpp"
 #include "gatehouse/web/handlers.hpp"
@@ -31,6 +32,8 @@ static const ctemplate::StaticTemplateString kSelectedUnspecified =
     STS_INIT(kSelectedUnspecified, "SELECTED_UNSPECIFIED");
 static const ctemplate::StaticTemplateString kHasPassword = STS_INIT(kHasPassword, "HAS_PASSWORD");
 static const ctemplate::StaticTemplateString kSetPassword = STS_INIT(kSetPassword, "SET_PASSWORD");
+static const ctemplate::StaticTemplateString kImage = STS_INIT(kImage, "IMAGE");
+static const ctemplate::StaticTemplateString kImageUrl = STS_INIT(kImageUrl, "IMAGE_URL");
 
 namespace gatehouse::web {
 namespace {
@@ -62,6 +65,15 @@ void fill_profile(ctemplate::TemplateDictionary& dict, const accounts::User& use
         {"unspecified", &kSelectedUnspecified}};
     for (const auto& [choice, marker] : kChoices)
         if (gender == choice) dict.SetValue(*marker, "selected");
+    if (const auto url = accounts::image_url("", user)) dict.SetValueAndShowSection(kImageUrl, *url, kImage);
+}
+
+// The form's picture: a chosen file replaces it, "Remove" (Django's image-clear) removes it.
+accounts::ImageChange page_image_change(const http::Request& req) {
+    using Kind = accounts::ImageChange::Kind;
+    if (const auto* file = req.file("image")) return {Kind::Replace, file->data};
+    if (!form(req, "image-clear").empty()) return {Kind::Remove, {}};
+    return {};
 }
 
 }  // namespace
@@ -74,7 +86,7 @@ http::Response profile_page(Context& ctx, http::Request& req) {
     if (req.method == "POST") {
         accounts::ProfileInput input{form(req, "name"),  form(req, "first_name"),    form(req, "last_name"),
                                      form(req, "phone"), form(req, "date_of_birth"), form(req, "gender")};
-        auto result = accounts::update_profile(ctx.accounts, *browser.user(), input);
+        auto result = accounts::update_profile(ctx.accounts, *browser.user(), input, page_image_change(req));
         if (result) return redirect_with_flash(ctx, "/accounts/profile/", "Your profile was updated.");
         show_field_errors(dict, result.error());
         accounts::User typed = *browser.user();  // show what was typed, next to its errors

@@ -16,7 +16,7 @@ http::Response token_pair_answer(Context& ctx, const http::Request& request, con
         if (!secret) secret = fresh_secret = accounts::new_csrf_secret();
         body["csrf_token"] = accounts::mask_csrf_secret(*secret);
     }
-    if (user) body["user"] = user_json(*user);
+    if (user) body["user"] = user_json(*user, ctx.accounts.site_url());
     auto response = http::Response::json(200, body);
     if (ctx.config.jwt_cookie) {
         response.set_cookie(http::Cookie{kRefreshCookie, pair.refresh, ctx.config.refresh_ttl, kRefreshCookiePath,

@@ -29,6 +29,7 @@ struct StackOptions {
     bool own_memcached = true;  // true: the fixture runs memcached (stop_/start_memcached work);
                                 // false: stack.sh starts its own, as `make run` does
     int workers = 2;            // GATEHOUSE_WORKERS
+    bool new_device_mail = false;  // GATEHOUSE_NEW_DEVICE_MAIL (off by default: other tests count their mails)
     // More environment for stack.sh, e.g. {"GATEHOUSE_EXPOSE_OTP", "1"}; overrides the above.
     std::vector<std::pair<std::string, std::string>> env;
     std::chrono::seconds start_timeout{20};

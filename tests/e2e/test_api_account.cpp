@@ -221,7 +221,7 @@ BOOST_AUTO_TEST_CASE(get_and_patch_the_own_account_ignoring_protected_fields) {
     BOOST_TEST_REQUIRE(me.status == 200, show(me));
     BOOST_TEST(me.header("Cache-Control").value_or("") == "no-store");
     BOOST_TEST(me.json()["email"] == email);
-    BOOST_TEST(me.json().size() == 13u);  // the user object's 12 fields and pending_email
+    BOOST_TEST(me.json().size() == 14u);  // the user object's 13 fields and pending_email
     BOOST_TEST(me.json()["pending_email"].is_null());
 
     const std::string name = "Me " + std::to_string(::getpid()) + "-" + std::to_string(next_serial());
@@ -251,7 +251,7 @@ BOOST_AUTO_TEST_CASE(get_and_patch_the_own_account_ignoring_protected_fields) {
     BOOST_TEST(u["is_verified"] == true);
     BOOST_TEST(u["email"] == email);
     BOOST_TEST(u["id"] == p.user["id"]);
-    BOOST_TEST(u.size() == 13u);
+    BOOST_TEST(u.size() == 14u);
     BOOST_TEST(u["pending_email"].is_string(), "an email in a PATCH is a change asked for, confirmed by mail");
     const json again = api.get("/api/me/", bearer(p.access)).json();
     BOOST_TEST(again == u);

@@ -15,7 +15,7 @@ namespace {
 
 const std::set<std::string> kUserFields = {"id",     "email",         "name",   "first_name",  "last_name",
                                            "phone",  "date_of_birth", "gender", "is_verified", "is_staff",
-                                           "date_joined", "last_login"};
+                                           "date_joined", "last_login", "image"};
 
 bool is_hex(const std::string& s, std::size_t length) {
     return s.size() == length && s.find_first_not_of("0123456789abcdef") == std::string::npos;

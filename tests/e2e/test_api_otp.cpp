@@ -129,7 +129,7 @@ BOOST_AUTO_TEST_CASE(phone_login_creates_a_verified_user_with_no_email) {
     BOOST_TEST_REQUIRE(r.status == 200, show(r));
     const json body = r.json();
     BOOST_TEST((keys_of(body) == std::set<std::string>{"access", "refresh", "user"}), r.body);
-    BOOST_TEST(body["user"].size() == 12u);
+    BOOST_TEST(body["user"].size() == 13u);
     BOOST_TEST(body["user"]["phone"] == phone);
     BOOST_TEST(body["user"]["email"].is_null());
     BOOST_TEST(body["user"]["is_verified"] == true);

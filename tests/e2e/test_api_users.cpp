@@ -18,7 +18,7 @@ namespace {
 
 const std::set<std::string> kUserFields = {"id",          "email",    "name",        "first_name", "last_name", "phone",
                                            "date_of_birth", "gender", "is_verified", "is_staff",   "date_joined",
-                                           "last_login"};
+                                           "last_login",  "image"};
 
 // A new staff superuser (createsuperuser, password on stdin) and a Bearer credential for it.
 struct StaffMember {

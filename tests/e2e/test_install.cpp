@@ -345,6 +345,7 @@ BOOST_AUTO_TEST_CASE(systemd_analyze_verify_passes_on_the_installed_units) {
     const std::string unit = read_text(tree / "usr/local/lib/systemd/system/gatehouse.service");
     for (const char* line : {"Type=notify", "User=gatehouse", "ExecStart=/usr/local/bin/gatehouse serve",
                              "ExecReload=/bin/kill -HUP $MAINPID", "Restart=on-failure", "StateDirectory=gatehouse",
+                             "StateDirectoryMode=0751",
                              "RuntimeDirectory=gatehouse", "ProtectSystem=strict", "PrivateTmp=yes",
                              "NoNewPrivileges=yes", "Environment=GATEHOUSE_CONF=/etc/gatehouse/gatehouse.conf"})
         BOOST_TEST(contains(unit, std::string("\n") + line + "\n"));
@@ -438,6 +439,10 @@ BOOST_AUTO_TEST_CASE(the_installed_tree_answers_healthz_over_fastcgi) {
     // The state went where GATEHOUSE_VAR points, owned by the service's user.
     BOOST_REQUIRE(::stat((tree.dir() / "var/gatehouse.db").c_str(), &st) == 0);
     BOOST_TEST(st.st_uid == server.uid);
+    // media/ (profile pictures, which nginx serves as www-data) too, readable by others whatever the umask.
+    BOOST_REQUIRE(::stat((tree.dir() / "var/media").c_str(), &st) == 0);
+    BOOST_TEST(st.st_uid == server.uid);
+    BOOST_TEST((st.st_mode & 0777) == 0755u);
     ::kill(master.pid(), SIGTERM);
     const auto status = master.wait_for(20s);
     BOOST_TEST_REQUIRE(status.has_value());

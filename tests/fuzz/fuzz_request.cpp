@@ -63,7 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (auto it = params.find("QUERY_STRING"); it != params.end()) check_percent_decode(it->second);
 
     if (const auto length = gatehouse::http::announced_body_length(params); length)
-        FUZZ_CHECK(*length <= gatehouse::http::kMaxBodyBytes);
+        FUZZ_CHECK(*length <= gatehouse::http::kMaxUploadBodyBytes);
     else
         FUZZ_CHECK(length.error().status == 400 || length.error().status == 413);
 

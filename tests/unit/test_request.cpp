@@ -155,6 +155,24 @@ BOOST_AUTO_TEST_CASE(multipart_form) {
     BOOST_TEST(status_of(post("/x/", "multipart/form-data", body), body) == 400);  // no boundary
 }
 
+// A file part keeps its bytes as sent (binary, not UTF-8) apart from the text fields.
+BOOST_AUTO_TEST_CASE(multipart_file) {
+    const std::string bytes("\xFF\xD8\xFF\xE0\0\x10JFIF\0\x80\xFF\xFE", 15);
+    const std::string body = "--b0\r\nContent-Disposition: form-data; name=\"csrfmiddlewaretoken\"\r\n\r\ntok\r\n"
+                             "--b0\r\nContent-Disposition: form-data; name=\"image\"; filename=\"me.jpg\"\r\n"
+                             "Content-Type: image/jpeg\r\n\r\n" + bytes + "\r\n--b0--\r\n";
+    const auto r = parse_request(post("/accounts/profile/", "multipart/form-data; boundary=b0", body), body);
+    BOOST_TEST_REQUIRE(r.has_value());
+    BOOST_TEST(r->form_field("csrfmiddlewaretoken").value_or("") == "tok");
+    BOOST_TEST(!r->form_field("image").has_value());
+    const auto* file = r->file("image");
+    BOOST_TEST_REQUIRE(file != nullptr);
+    BOOST_TEST(file->data == bytes);
+    BOOST_TEST(file->filename == "me.jpg");
+    BOOST_TEST(file->content_type == "image/jpeg");
+    BOOST_TEST(r->file("other") == nullptr);
+}
+
 BOOST_AUTO_TEST_CASE(json_body) {
     const std::string body = R"({"email": "a@x.org", "remember": true, "n": [1, 2]})";
     const auto r = parse_request(post("/api/token", "Application/JSON; charset=utf-8", body), body);
@@ -218,6 +236,23 @@ BOOST_AUTO_TEST_CASE(body_size_limits) {
     BOOST_TEST(announced("99999999999999999999999999").error().status == 413);
     for (const char* bad : {"abc", "-1", "+5", " 5", "5 ", "1e3", "0x10"})
         BOOST_TEST_CONTEXT(bad) { BOOST_TEST(announced(bad).error().status == 400); }
+}
+
+// The two routes a profile picture is uploaded to take 3 MiB, every other 1 MiB.
+BOOST_AUTO_TEST_CASE(upload_routes_take_a_larger_body) {
+    BOOST_TEST(max_body_bytes("/api/me/") == kMaxUploadBodyBytes);
+    BOOST_TEST(max_body_bytes("/accounts/profile/?x=1") == kMaxUploadBodyBytes);
+    BOOST_TEST(max_body_bytes("/api/me/devices/") == kMaxBodyBytes);
+    BOOST_TEST(max_body_bytes("/api/auth/register/") == kMaxBodyBytes);
+    const auto length = [](std::string uri, std::size_t n) {
+        return announced_body_length({{"CONTENT_LENGTH", std::to_string(n)}, {"REQUEST_URI", std::move(uri)}});
+    };
+    BOOST_TEST(length("/api/me/", kMaxUploadBodyBytes).value() == kMaxUploadBodyBytes);
+    BOOST_TEST(length("/api/me/", kMaxUploadBodyBytes + 1).error().status == 413);
+    BOOST_TEST(length("/api/users/", kMaxBodyBytes + 1).error().status == 413);
+    const std::string big(kMaxBodyBytes + 1, 'a');
+    BOOST_TEST(status_of(post("/api/me/", "application/octet-stream", big), big) == 0);
+    BOOST_TEST(status_of(post("/api/users/", "application/octet-stream", big), big) == 413);
 }
 
 BOOST_AUTO_TEST_CASE(percent_decode_and_utf8) {

@@ -6,12 +6,14 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <string_view>
+
 namespace gatehouse::accounts {
 
 using User = store::User;
 
 // The user object of the API (/api/users/, /api/me/, …) and of `gatehouse users … --json`: one shape
-// for every reader.
-nlohmann::json user_json(const User& user);
+// for every reader. "image" is the picture's full URL (site_url + /media/<name>), or null.
+nlohmann::json user_json(const User& user, std::string_view site_url);
 
 }  // namespace gatehouse::accounts

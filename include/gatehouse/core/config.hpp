@@ -59,6 +59,7 @@ struct Config {
     std::vector<std::string> cors_origins;  // exact origins ("https://app.example.org") allowed CORS on /api/
     bool jwt_cookie = false;         // the refresh token travels in an HttpOnly cookie, not in the JSON
     int reauth_seconds = 600;        // sensitive actions need a login or password re-entry this recent
+    bool new_device_mail = true;     // a login from a device not seen in 90 days mails the user
 
     std::string db_path() const;              // $VAR/gatehouse.db
     std::string socket_path() const;          // GATEHOUSE_SOCKET, else $VAR/run/gatehouse.sock (FastCGI)

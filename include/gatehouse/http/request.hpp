@@ -15,8 +15,20 @@
 namespace gatehouse::http {
 
 inline constexpr std::size_t kMaxBodyBytes = 1024 * 1024;
+// The routes that take a file (the profile picture, at most 2 MiB) take a larger body, as their nginx
+// locations do (nginx/gatehouse-locations.conf.in): room for the file and the other form fields.
+inline constexpr std::size_t kMaxUploadBodyBytes = 3 * 1024 * 1024;
+// The body limit of a request path: kMaxUploadBodyBytes for /accounts/profile/ and /api/me/, else kMaxBodyBytes.
+std::size_t max_body_bytes(std::string_view path);
 
 using Params = std::map<std::string, std::string>;  // FastCGI/CGI parameters
+
+// A file of a multipart body (<input type="file">): its bytes as sent, never assumed to be text.
+struct UploadedFile {
+    std::string filename;      // as the client named it; not to be trusted or used as a path
+    std::string content_type;  // as the client said; not to be trusted
+    std::string data;
+};
 
 struct Request {
     std::string method;        // "GET", "POST", …
@@ -29,6 +41,7 @@ struct Request {
     std::map<std::string, std::string> cookies;
     std::multimap<std::string, std::string> query;
     std::multimap<std::string, std::string> form;  // urlencoded or multipart body fields
+    std::multimap<std::string, UploadedFile> files;  // multipart parts with a filename
     std::optional<nlohmann::json> json;             // a JSON body
     std::map<std::string, std::string> path_params; // from the route pattern
     std::string body;
@@ -37,6 +50,7 @@ struct Request {
     std::optional<std::string> cookie(std::string_view name) const;
     std::optional<std::string> query_param(std::string_view name) const;
     std::optional<std::string> form_field(std::string_view name) const;
+    const UploadedFile* file(std::string_view name) const;  // nullptr when no such file was sent
     bool is_api() const { return path.starts_with("/api/"); }
 };
 
@@ -45,7 +59,7 @@ struct RequestError {
     std::string message;   // safe to show
 };
 
-// The body size a request announces; an error when it is malformed or over kMaxBodyBytes.
+// The body size a request announces; an error when it is malformed or over its path's max_body_bytes.
 std::expected<std::size_t, RequestError> announced_body_length(const Params& params);
 
 // Builds the request; every malformed part (percent-encoding, JSON, multipart, header) is a 400.

@@ -26,6 +26,7 @@ struct User {
     bool phone_verified = false;
     std::string date_joined;
     std::optional<std::string> last_login;
+    std::optional<std::string> image;  // the profile picture's file name in $GATEHOUSE_VAR/media/
 };
 
 class UserStore {
@@ -46,6 +47,9 @@ public:
     void set_last_login(std::int64_t id, std::string_view when);
     // name, first_name, last_name, phone, date_of_birth, gender (and is_verified when a phone changes).
     void update_profile(const User& user);
+    // Sets the profile picture's file name (nullopt: none) and returns the one it replaces, read in
+    // the same (caller's) transaction so that a concurrent change cannot leave a file unaccounted for.
+    std::optional<std::string> swap_image(std::int64_t id, const std::optional<std::string>& image);
     void set_flags(std::int64_t id, bool is_active, bool is_staff, bool is_superuser, bool is_verified);
     std::int64_t count();
     // A confirmed email change (or its undo): the address, its folded key, and is_verified.
