@@ -28,6 +28,12 @@ std::string_view outcome_name(Outcome outcome) {
         case Outcome::ForbiddenFlag: return "ForbiddenFlag";
         case Outcome::NotFound: return "NotFound";
         case Outcome::InvalidPage: return "InvalidPage";
+        case Outcome::MfaRequired: return "MfaRequired";
+        case Outcome::MfaTokenInvalid: return "MfaTokenInvalid";
+        case Outcome::MfaEnrollmentRequired: return "MfaEnrollmentRequired";
+        case Outcome::MfaAlreadyEnabled: return "MfaAlreadyEnabled";
+        case Outcome::MfaNotEnabled: return "MfaNotEnabled";
+        case Outcome::MfaNotPending: return "MfaNotPending";
     }
     return "Outcome?";
 }

@@ -182,6 +182,7 @@ const std::vector<Setting>& settings_table() {
                     return out;
                 }},
         GH_BOOL("JWT_COOKIE", jwt_cookie),
+        GH_BOOL("STAFF_REQUIRE_MFA", staff_require_mfa),
     };
     return table;
 }

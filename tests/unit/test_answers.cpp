@@ -87,6 +87,12 @@ BOOST_AUTO_TEST_CASE(the_contracts_error_codes) {
              {Outcome::NotFound, 404, "not_found"},
              {Outcome::InvalidPage, 404, "not_found"},
              {Outcome::Throttled, 429, "throttled"},
+             {Outcome::MfaRequired, 401, "mfa_required"},
+             {Outcome::MfaTokenInvalid, 401, "mfa_token_invalid"},
+             {Outcome::MfaEnrollmentRequired, 403, "mfa_enrollment_required"},
+             {Outcome::MfaAlreadyEnabled, 400, "mfa_already_enabled"},
+             {Outcome::MfaNotEnabled, 400, "mfa_not_enabled"},
+             {Outcome::MfaNotPending, 400, "mfa_setup_expired"},
          }) {
         BOOST_TEST_CONTEXT(e.outcome) {
             const auto response = web::api_answer(e.outcome);

@@ -23,6 +23,7 @@ public:
     //   password_changed  SITE_URL
     //   email_changed     SITE_URL (send it to the old address)
     //   phone_changed     SITE_URL
+    //   mfa_changed       SITE_URL, TITLE (the subject), WHAT (a sentence): two-factor notices
     // SITE_URL has no trailing slash, e.g. "https://localhost:8443". The HTML part is placed in
     // email/layout.html, for which dict gains CONTENT and SUBJECT.
     void email(std::string_view to, std::string_view name, ctemplate::TemplateDictionary& dict,

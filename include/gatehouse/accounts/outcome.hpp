@@ -40,8 +40,15 @@ enum class Outcome {
     ForbiddenFlag,        // a non-staff caller changing a flag (Refusal::subject names it)
     NotFound,             // no such user or device (or not the caller's to see)
     InvalidPage,          // a page number that is not one or lies past the last page
+    // The second factor (mfa.hpp)
+    MfaRequired,            // the right password of a user with TOTP: a code is still due (Refusal::subject: the mfa_token)
+    MfaTokenInvalid,        // an mfa_token that is malformed, expired, used, or out of tries
+    MfaEnrollmentRequired,  // staff without TOTP (GATEHOUSE_STAFF_REQUIRE_MFA=1) on a staff-only page or call
+    MfaAlreadyEnabled,      // a TOTP set-up for a user who has one
+    MfaNotEnabled,          // disabling, or regenerating the codes of, a user without TOTP
+    MfaNotPending,          // a confirmation with no set-up begun, or after its 15 minutes
 };
-inline constexpr int kOutcomeCount = static_cast<int>(Outcome::InvalidPage) + 1;
+inline constexpr int kOutcomeCount = static_cast<int>(Outcome::MfaNotPending) + 1;
 
 // Its name as written above, for logs and test messages.
 std::string_view outcome_name(Outcome outcome);
@@ -51,7 +58,7 @@ struct Refusal {
     Outcome outcome = Outcome::Invalid;
     FieldErrors errors;       // Invalid
     int retry_after = 0;      // Throttled, PhoneCodeLimit: seconds, ≥ 1
-    std::string subject;      // ForbiddenFlag: the flag ("is_staff")
+    std::string subject;      // ForbiddenFlag: the flag ("is_staff"); MfaRequired: the mfa_token
     std::int64_t user_id = 0; // Unverified: whom to verify
 };
 

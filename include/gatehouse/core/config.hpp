@@ -58,6 +58,7 @@ struct Config {
     bool test_hooks = false;         // test-only endpoints (/__test__/…); never in production
     std::vector<std::string> cors_origins;  // exact origins ("https://app.example.org") allowed CORS on /api/
     bool jwt_cookie = false;         // the refresh token travels in an HttpOnly cookie, not in the JSON
+    bool staff_require_mfa = true;   // staff without TOTP: sent to /accounts/2fa/ by /admin/, 403 on staff API calls
 
     std::string db_path() const;              // $VAR/gatehouse.db
     std::string socket_path() const;          // GATEHOUSE_SOCKET, else $VAR/run/gatehouse.sock (FastCGI)
