@@ -24,7 +24,7 @@ GMIME_LIBS   = $(shell pkg-config --libs gmime-3.0)
 VIPS_CFLAGS  = $(shell pkg-config --cflags vips)
 VIPS_LIBS    = $(shell pkg-config --libs vips)
 CXXFLAGS += -std=c++2b -Wall -Wextra -Werror -Iinclude -MMD -MP -DBOOST_TEST_DYN_LINK $(GMIME_CFLAGS)
-LDLIBS    = -lsystemd -lutf8proc -lcjose -lphonenumber -lfcgi -lcgicc -lctemplate -lmemcached -lsqlite3 -largon2 -lsodium -lssl -lcrypto -lpthread -lcurl $(GMIME_LIBS) $(VIPS_LIBS)
+LDLIBS    = -lsystemd -lutf8proc -lcjose -lphonenumber -lfcgi -lcgicc -lctemplate -lmemcached -lsqlite3 -largon2 -lsodium -lssl -lcrypto -lpthread -lcurl $(GMIME_LIBS) $(VIPS_LIBS) -loath -lqrencode
 
 # Debian packages the build, the stack and the tests need (`make deps` installs the missing ones as root).
 PACKAGES := g++ make pkg-config openssl ca-certificates procps \
@@ -32,7 +32,8 @@ PACKAGES := g++ make pkg-config openssl ca-certificates procps \
             libsqlite3-dev sqlite3 libmemcached-dev libutf8proc-dev libctemplate-dev nlohmann-json3-dev \
             libcurl4-openssl-dev libgmime-3.0-dev libboost-test-dev nginx memcached wrk curl \
             python3-jwt python3-jwcrypto chromium libsystemd-dev systemd logrotate libfcgi-bin prometheus \
-            libvips-dev libvips-tools
+            libvips-dev libvips-tools \
+            liboath-dev libqrencode-dev python3-pyotp
 
 LIB_SRC   := $(filter-out src/main.cpp,$(wildcard src/*/*.cpp))
 LIB_OBJ   := $(LIB_SRC:%.cpp=$(BUILD)/%.o)

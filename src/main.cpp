@@ -30,6 +30,7 @@ commands:
   users activate|deactivate|verify E  set a flag (deactivating ends the user's logins)
   users set-staff E [--remove]        make an existing user staff (or no longer)
   users delete E [--yes]              delete a user (asks first unless --yes)
+  users reset-mfa E                   remove a user's two-factor authentication (a lost phone)
   sessions list --user E [--json]     the user's live logins
   sessions revoke --user E [--id N]   end them all, or login N
   clearsessions                       delete expired and revoked logins and expired blacklist entries

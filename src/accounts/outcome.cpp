@@ -34,6 +34,12 @@ std::string_view outcome_name(Outcome outcome) {
         case Outcome::EmailTaken: return "EmailTaken";
         case Outcome::NoPendingEmailChange: return "NoPendingEmailChange";
         case Outcome::UndoLinkInvalid: return "UndoLinkInvalid";
+        case Outcome::MfaRequired: return "MfaRequired";
+        case Outcome::MfaTokenInvalid: return "MfaTokenInvalid";
+        case Outcome::MfaEnrollmentRequired: return "MfaEnrollmentRequired";
+        case Outcome::MfaAlreadyEnabled: return "MfaAlreadyEnabled";
+        case Outcome::MfaNotEnabled: return "MfaNotEnabled";
+        case Outcome::MfaNotPending: return "MfaNotPending";
     }
     return "Outcome?";
 }

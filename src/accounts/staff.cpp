@@ -5,6 +5,7 @@
 #include "gatehouse/accounts/otp.hpp"
 #include "gatehouse/accounts/reauth.hpp"
 #include "gatehouse/accounts/profile_image.hpp"
+#include "gatehouse/accounts/mfa.hpp"
 
 #include "gatehouse/store/database.hpp"
 
@@ -99,8 +100,14 @@ std::vector<std::string> search_terms(std::string_view search) {
     return terms;
 }
 
+std::optional<Refusal> staff_refusal(Services& s, const User& actor) {
+    if (!actor.is_staff) return refuse(Outcome::Forbidden);
+    if (s.config.staff_require_mfa && !has_totp(s, actor.id)) return refuse(Outcome::MfaEnrollmentRequired);
+    return std::nullopt;
+}
+
 std::expected<UserPage, Refusal> list_users(Services& s, const User& actor, const UserQuery& query) {
-    if (!actor.is_staff) return std::unexpected(refuse(Outcome::Forbidden));
+    if (auto refused = staff_refusal(s, actor)) return std::unexpected(*refused);
     const auto terms = search_terms(query.search);
     store::UserStore users(s.db);
     UserPage page;
@@ -126,7 +133,7 @@ std::optional<bool> parse_boolean(std::string_view text) {
 
 std::expected<User, Refusal> create_user_as_staff(Services& s, const User& actor, const StaffCreateInput& input,
                                                   std::string_view ip) {
-    if (!actor.is_staff) return std::unexpected(refuse(Outcome::Forbidden));
+    if (auto refused = staff_refusal(s, actor)) return std::unexpected(*refused);
     FieldErrors errors;
     const auto is_staff = flag_value(input.flags.is_staff, "is_staff", errors);
     const auto is_verified = flag_value(input.flags.is_verified, "is_verified", errors);
@@ -155,7 +162,9 @@ std::expected<User, Refusal> save_created_user(Services& s, const Actor& actor, 
 
 std::expected<User, Refusal> find_user_as(Services& s, const User& actor, std::int64_t id) {
     // Another user's id is simply not there for a non-staff caller (no hint that it exists).
-    if (!actor.is_staff && actor.id != id) return std::unexpected(refuse(Outcome::NotFound));
+    if (actor.id != id)
+        if (auto refused = staff_refusal(s, actor))
+            return std::unexpected(refused->outcome == Outcome::Forbidden ? refuse(Outcome::NotFound) : *refused);
     auto user = store::UserStore(s.db).find_by_id(id);
     if (!user) return std::unexpected(refuse(Outcome::NotFound));
     return *user;
@@ -169,10 +178,12 @@ std::expected<User, Refusal> update_user_as(Services& s, const User& actor, std:
     const auto is_staff = flag_value(changes.flags.is_staff, "is_staff", errors);
     const auto is_active = flag_value(changes.flags.is_active, "is_active", errors);
     const auto is_verified = flag_value(changes.flags.is_verified, "is_verified", errors);
-    if (!actor.is_staff) {
-        if (is_staff && *is_staff != target->is_staff) return std::unexpected(forbidden_flag("is_staff"));
-        if (is_active && *is_active != target->is_active) return std::unexpected(forbidden_flag("is_active"));
-        if (is_verified && *is_verified != target->is_verified) return std::unexpected(forbidden_flag("is_verified"));
+    if (auto refused = staff_refusal(s, actor)) {  // not staff, or staff who must set up a second factor first
+        const char* flag = is_staff && *is_staff != target->is_staff             ? "is_staff"
+                           : is_active && *is_active != target->is_active         ? "is_active"
+                           : is_verified && *is_verified != target->is_verified   ? "is_verified"
+                                                                                  : nullptr;
+        if (flag) return std::unexpected(refused->outcome == Outcome::Forbidden ? forbidden_flag(flag) : *refused);
     }
     auto changed = check_profile(s, *target, changes.profile);
     if (!changed) merge(errors, changed.error());
@@ -231,7 +242,7 @@ std::expected<void, Refusal> delete_user_as(Services& s, const User& actor, std:
 
 std::expected<std::vector<AuditEntry>, Refusal> recent_audit(Services& s, const User& actor,
                                                                          int limit) {
-    if (!actor.is_staff) return std::unexpected(refuse(Outcome::Forbidden));
+    if (auto refused = staff_refusal(s, actor)) return std::unexpected(*refused);
     return store::AuditStore(s.db).recent(limit);
 }
 

@@ -1,9 +1,10 @@
 // gatehouse createsuperuser, changepassword, users list|show|create|activate|deactivate|verify|set-staff|
-// delete: the operator's view of and changes to accounts, through the same rules as the site (users.hpp,
+// delete|reset-mfa: the operator's view of and changes to accounts, through the same rules as the site (users.hpp,
 // staff.hpp), audited with the operator as the actor.
 #include "gatehouse/accounts/audit.hpp"
 #include "gatehouse/accounts/command_context.hpp"
 #include "gatehouse/accounts/logins.hpp"
+#include "gatehouse/accounts/mfa.hpp"
 #include "gatehouse/accounts/staff.hpp"
 #include "gatehouse/accounts/users.hpp"
 #include "gatehouse/cli/commands.hpp"
@@ -87,6 +88,8 @@ actions:
   verify EMAIL                       marks the email verified
   set-staff EMAIL [--remove]         makes the user staff (--remove: no longer staff)
   delete EMAIL [--yes]               ends the user's logins and deletes it; asks first unless --yes
+  reset-mfa EMAIL                    removes the user's authenticator app and recovery codes (a lost
+                                     phone); the user is mailed and can log in with the password alone
 )";
 
 int usage_error(const std::string& message) {
@@ -193,6 +196,16 @@ int set_flag(accounts::Services& services, const accounts::User& user, const std
     return 0;
 }
 
+int reset_mfa(accounts::Services& services, const accounts::User& user) {
+    const std::string email = user.email.value_or("");
+    if (!accounts::reset_mfa(services, accounts::operator_actor(os_user()), user)) {
+        std::cerr << email << " has no two-factor authentication; nothing changed\n";
+        return 0;
+    }
+    std::cerr << "two-factor authentication removed for " << email << "; the user was mailed\n";
+    return 0;
+}
+
 int remove(accounts::Services& services, const accounts::User& user, bool yes) {
     const std::string email = user.email.value_or("");
     if (!yes && !confirm("Delete the user " + email + " (id " + std::to_string(user.id) +
@@ -221,6 +234,7 @@ int users(const core::Config& config, const Args& args) {
         line = parse_command_line(args, 2, {"--email"}, {});
     else if (action == "set-staff") line = parse_command_line(args, 2, {"--email"}, {"--remove"});
     else if (action == "delete") line = parse_command_line(args, 2, {"--email"}, {"--yes", "--noinput"});
+    else if (action == "reset-mfa") line = parse_command_line(args, 2, {"--email"}, {});
     else return usage_error("unknown action '" + action + "'");
     if (!line) return usage_error(line.error());
     if (line->wants_help()) {
@@ -240,6 +254,7 @@ int users(const core::Config& config, const Args& args) {
     if (!user) return 1;
     if (action == "show") return show(services, *user, line->has("--json"));
     if (action == "delete") return remove(services, *user, line->has("--yes") || line->has("--noinput"));
+    if (action == "reset-mfa") return reset_mfa(services, *user);
     return set_flag(services, *user, action, line->has("--remove"));
 }
 

@@ -184,6 +184,7 @@ const std::vector<Setting>& settings_table() {
         GH_BOOL("JWT_COOKIE", jwt_cookie),
         GH_INT("REAUTH_SECONDS", reauth_seconds, 1, 86400 * 30),
         GH_BOOL("NEW_DEVICE_MAIL", new_device_mail),
+        GH_BOOL("STAFF_REQUIRE_MFA", staff_require_mfa),
     };
     return table;
 }

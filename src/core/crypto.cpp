@@ -124,6 +124,43 @@ bool constant_time_equals(std::string_view a, std::string_view b) {
     return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+std::string derive_key(std::string_view secret_key, std::string_view context) {
+    ensure_sodium();
+    unsigned char master[crypto_generichash_BYTES];
+    crypto_generichash(master, sizeof master, reinterpret_cast<const unsigned char*>(secret_key.data()), secret_key.size(),
+                       nullptr, 0);
+    const std::string message = "gatehouse|" + std::string(context);
+    std::string out(crypto_generichash_BYTES, '\0');
+    crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), out.size(),
+                       reinterpret_cast<const unsigned char*>(message.data()), message.size(), master, sizeof master);
+    sodium_memzero(master, sizeof master);
+    return out;
+}
+
+std::string seal(std::string_view key, std::string_view plaintext) {
+    ensure_sodium();
+    if (key.size() != crypto_secretbox_KEYBYTES) throw std::invalid_argument("seal: the key must be 32 bytes");
+    std::string out(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plaintext.size(), '\0');
+    auto* nonce = reinterpret_cast<unsigned char*>(out.data());
+    randombytes_buf(nonce, crypto_secretbox_NONCEBYTES);
+    crypto_secretbox_easy(nonce + crypto_secretbox_NONCEBYTES, reinterpret_cast<const unsigned char*>(plaintext.data()),
+                          plaintext.size(), nonce, reinterpret_cast<const unsigned char*>(key.data()));
+    return out;
+}
+
+std::optional<std::string> open_sealed(std::string_view key, std::string_view sealed) {
+    ensure_sodium();
+    if (key.size() != crypto_secretbox_KEYBYTES) throw std::invalid_argument("open_sealed: the key must be 32 bytes");
+    if (sealed.size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) return std::nullopt;
+    const auto* nonce = reinterpret_cast<const unsigned char*>(sealed.data());
+    const std::size_t box = sealed.size() - crypto_secretbox_NONCEBYTES;
+    std::string out(box - crypto_secretbox_MACBYTES, '\0');
+    if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(out.data()), nonce + crypto_secretbox_NONCEBYTES, box,
+                                   nonce, reinterpret_cast<const unsigned char*>(key.data())) != 0)
+        return std::nullopt;
+    return out;
+}
+
 std::string hex_encode(std::string_view bytes) {
     static constexpr char digits[] = "0123456789abcdef";
     std::string out;

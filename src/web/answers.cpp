@@ -47,6 +47,13 @@ constexpr std::array<Row, accounts::kOutcomeCount> kAnswers = {{
     {Outcome::EmailTaken,          {400, "invalid",             "A user with that email already exists.",                         "email", nullptr, 400, "", "Another account took that address meanwhile. Ask for the change again with another address."}},
     {Outcome::NoPendingEmailChange, {400, "no_pending_change",  "No email change is waiting for confirmation.",                   nullptr, nullptr, 400, "", "No email change is waiting for confirmation."}},
     {Outcome::UndoLinkInvalid,     {400, "token_invalid",       "This undo link is not valid, was already used, or has expired.", nullptr, nullptr, 400, "", "This undo link is not valid, was already used, or has expired."}},
+    // The second factor (README: *Two-factor authentication*). A wrong TOTP or recovery code is CodeInvalid (400 otp_invalid).
+    {Outcome::MfaRequired,         {401, "mfa_required",        "A second factor is required: send the mfa_token and a code from your authenticator app (or a recovery code) to /api/auth/mfa/verify/.", nullptr, kBearer, 200, "", "Enter the code from your authenticator app."}},
+    {Outcome::MfaTokenInvalid,     {401, "mfa_token_invalid",   "This login step has expired, was used, or had too many wrong codes. Log in again.", nullptr, kBearer, 200, "", "This login step has expired or had too many wrong codes. Log in again."}},
+    {Outcome::MfaEnrollmentRequired, {403, "mfa_enrollment_required", "Staff must set up two-factor authentication first (/accounts/2fa/ or /api/auth/mfa/totp/).", nullptr, nullptr, 403, "", "Staff must set up two-factor authentication before using the admin pages."}},
+    {Outcome::MfaAlreadyEnabled,   {400, "mfa_already_enabled", "Two-factor authentication is already on.",                         nullptr, nullptr, 200, "non_field_errors", "Two-factor authentication is already on."}},
+    {Outcome::MfaNotEnabled,       {400, "mfa_not_enabled",     "Two-factor authentication is not on.",                             nullptr, nullptr, 200, "non_field_errors", "Two-factor authentication is not on."}},
+    {Outcome::MfaNotPending,       {400, "mfa_setup_expired",   "No set-up is waiting for a code (one lasts 15 minutes). Start again.", nullptr, nullptr, 200, "non_field_errors", "The set-up has expired. Start again."}},
 }};
 // clang-format on
 

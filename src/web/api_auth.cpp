@@ -11,14 +11,32 @@
 namespace gatehouse::web {
 namespace {
 
+// A login's refusal; MfaRequired carries the token of the second step (README: *Two-factor
+// authentication*): 401 {"detail", "code": "mfa_required", "mfa_token"}.
+http::Response login_refused(const accounts::Refusal& refused) {
+    auto response = api_answer(refused);
+    if (refused.outcome == accounts::Outcome::MfaRequired) {
+        auto body = nlohmann::json::parse(response.body);
+        body["mfa_token"] = refused.subject;
+        response.body = body.dump();
+        response.set_header("Cache-Control", "no-store");
+    }
+    return response;
+}
+
 // A password login of this kind, or the answer that refuses it.
 std::expected<accounts::LoggedIn, http::Response> password_login(Context& ctx, http::Request& req, accounts::LoginKind kind) {
     if (auto missing = require_fields(req, {"email", "password"})) return std::unexpected(*missing);
     auto in = accounts::log_in(ctx.accounts, {accounts::PasswordCredential{api_field_or_empty(req, "email"),
                                                                            api_field_or_empty(req, "password")},
-                                              kind, false, {}, api_client(req)});
-    if (!in) return std::unexpected(api_answer(in.error()));
+                                              kind, false, {}, api_client(req), {}});
+    if (!in) return std::unexpected(login_refused(in.error()));
     return *in;
+}
+
+// What /api/auth/login/ answers for a login.
+http::Response api_token_answer(const accounts::LoggedIn& in) {
+    return http::Response::json(200, {{"token", in.api_token}, {"user_id", in.user.id}, {"email", in.user.email.value_or("")}});
 }
 
 }  // namespace
@@ -67,7 +85,21 @@ http::Response api_token_verify(Context& ctx, http::Request& req) {
 http::Response api_login(Context& ctx, http::Request& req) {
     auto in = password_login(ctx, req, accounts::LoginKind::Token);
     if (!in) return in.error();
-    return http::Response::json(200, {{"token", in->api_token}, {"user_id", in->user.id}, {"email", in->user.email.value_or("")}});
+    return api_token_answer(*in);
+}
+
+// The second step of /api/auth/token/ or /api/auth/login/: the answer that endpoint would have given.
+http::Response api_mfa_verify(Context& ctx, http::Request& req) {
+    if (auto missing = require_fields(req, {"mfa_token", "code"})) return *missing;
+    const std::string token = api_field_or_empty(req, "mfa_token");
+    accounts::LoginKind kind;
+    if (token.starts_with("jwt.")) kind = accounts::LoginKind::Jwt;
+    else if (token.starts_with("token.")) kind = accounts::LoginKind::Token;
+    else return api_answer(accounts::Outcome::MfaTokenInvalid);
+    auto in = accounts::complete_mfa_login(ctx.accounts, {token, api_field_or_empty(req, "code"), kind, false, {}, api_client(req)});
+    if (!in) return api_answer(in.error());
+    if (kind == accounts::LoginKind::Jwt) return token_pair_answer(ctx, req, in->tokens, &in->user);
+    return api_token_answer(*in);
 }
 
 http::Response api_logout(Context& ctx, http::Request& req) {

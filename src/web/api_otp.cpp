@@ -51,7 +51,7 @@ http::Response api_phone_verify(Context& ctx, http::Request& req) {
     if (auto missing = require_fields(req, {"phone", "code"})) return *missing;
     auto in = accounts::log_in(ctx.accounts, {accounts::PhoneCodeCredential{api_field_or_empty(req, "phone"),
                                                                             api_field_or_empty(req, "code")},
-                                              accounts::LoginKind::Jwt, false, {}, api_client(req)});
+                                              accounts::LoginKind::Jwt, false, {}, api_client(req), {}});
     if (!in) return api_answer(in.error());
     return token_pair_answer(ctx, req, in->tokens, &in->user);
 }

@@ -1,4 +1,5 @@
 // The auth_request gate for the host's other applications (README: Protecting other applications).
+#include "gatehouse/accounts/staff.hpp"
 #include "gatehouse/web/api.hpp"
 #include "gatehouse/web/browser.hpp"
 #include "gatehouse/web/handlers.hpp"
@@ -9,7 +10,8 @@ namespace gatehouse::web {
 // Who sent the request — the session cookie's user, or the Authorization header's (Bearer or
 // Token) — as headers, with no body: 200 with X-Gatehouse-User-Id, -Email and -Staff; 401 for nobody
 // (X-Gatehouse-Login then names the login page, with the X-Original-URI nginx passed as ?next=);
-// 403 with ?staff=1 for a user who is not staff. It only looks: no cookie, no write, no hashing.
+// 403 with ?staff=1 for a user who is not staff (or staff without a second factor while
+// GATEHOUSE_STAFF_REQUIRE_MFA=1). It only looks: no cookie, no write, no hashing.
 http::Response auth_check(Context& ctx, http::Request& req) {
     std::optional<accounts::User> user;
     if (!req.header("authorization").empty()) {
@@ -24,7 +26,7 @@ http::Response auth_check(Context& ctx, http::Request& req) {
         response.set_header("X-Gatehouse-Login", login_url(safe_next(req.header("x-original-uri"), "")));
         return response;
     }
-    if (req.query_param("staff").value_or("") == "1" && !user->is_staff) {
+    if (req.query_param("staff").value_or("") == "1" && accounts::staff_refusal(ctx.accounts, *user)) {
         response.status = 403;
         return response;
     }

@@ -165,7 +165,11 @@ http::Response admin_users_page(Context& ctx, http::Request& req) {
     if (auto refused = csrf_failure(ctx, req, browser)) return *refused;
     if (!browser.user()) return redirect_to_login(req);
     const accounts::User actor = *browser.user();
-    if (!actor.is_staff) return error_page(ctx, browser, 403, "This page is for staff only.");
+    if (auto refused = accounts::staff_refusal(ctx.accounts, actor)) {  // the gate of every staff page
+        if (refused->outcome == accounts::Outcome::MfaEnrollmentRequired)
+            return redirect_with_flash(ctx, "/accounts/2fa/", page_message(*refused), "error");
+        return error_page(ctx, browser, 403, "This page is for staff only.");
+    }
     if (req.method == "POST") return act(ctx, req, browser, actor);
     return show(ctx, req, browser, actor);
 }

@@ -44,7 +44,8 @@ http::Response login_page(Context& ctx, http::Request& req) {
         dict.SetValue("EMAIL", email);
         if (remember) dict.SetValue("REMEMBER_CHECKED", "checked");
         auto in = accounts::log_in(ctx.accounts, {accounts::PasswordCredential{email, form(req, "password")},
-                                                  accounts::LoginKind::Session, remember, browser.session_id, browser.client});
+                                                  accounts::LoginKind::Session, remember, browser.session_id, browser.client,
+                                                  remembered_browser(req)});
         if (in) {
             auto response = http::Response::redirect(safe_next(next, "/accounts/profile/"));
             set_login_cookies(response, *in);
@@ -52,6 +53,8 @@ http::Response login_page(Context& ctx, http::Request& req) {
             return response;
         }
         const auto& refused = in.error();
+        if (refused.outcome == accounts::Outcome::MfaRequired)  // no session yet: the code step
+            return login_code_form(ctx, browser, refused.subject, safe_next(next, ""), remember);
         if (refused.outcome == accounts::Outcome::Unverified) {  // no session: the verify page instead
             ctemplate::TemplateDictionary verify("verify");
             verify.ShowSection("CAN_VERIFY");

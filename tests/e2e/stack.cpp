@@ -279,6 +279,7 @@ void Stack::launch_stack() {
     vars["GATEHOUSE_TEST_HOOKS"] = options_.test_hooks ? "1" : "0";
     vars["GATEHOUSE_THROTTLE"] = options_.throttle ? "1" : "0";
     vars["GATEHOUSE_NEW_DEVICE_MAIL"] = options_.new_device_mail ? "1" : "0";
+    vars["GATEHOUSE_STAFF_REQUIRE_MFA"] = options_.staff_require_mfa ? "1" : "0";
     if (options_.own_memcached) vars["GATEHOUSE_MEMCACHED"] = memcached_socket_;
     for (const auto& [name, value] : options_.env) vars[name] = value;
 

@@ -30,6 +30,8 @@ struct StackOptions {
                                 // false: stack.sh starts its own, as `make run` does
     int workers = 2;            // GATEHOUSE_WORKERS
     bool new_device_mail = false;  // GATEHOUSE_NEW_DEVICE_MAIL (off by default: other tests count their mails)
+    bool staff_require_mfa = false;  // GATEHOUSE_STAFF_REQUIRE_MFA (off: the staff tests of other things;
+                                     // test_mfa.cpp runs the default, on)
     // More environment for stack.sh, e.g. {"GATEHOUSE_EXPOSE_OTP", "1"}; overrides the above.
     std::vector<std::pair<std::string, std::string>> env;
     std::chrono::seconds start_timeout{20};

@@ -177,4 +177,37 @@ BOOST_AUTO_TEST_CASE(a_phone_only_user_reauthenticates_with_an_sms_code) {
     BOOST_TEST(set.status == 200, api::show(set));
 }
 
+BOOST_AUTO_TEST_CASE(changing_the_second_factor_asks_first_in_the_browser_and_the_api) {
+    auto& stack = ReauthStack::get();
+    const std::string email = unique_email("reauth-mfa");
+    sign_up_verified(stack, email);
+    Browser browser(stack);
+    BOOST_TEST_REQUIRE(log_in(browser, email).status == 302);
+    std::this_thread::sleep_for(kPastTheWindow);
+    browser.get("/accounts/2fa/");
+    const auto asked = browser.post("/accounts/2fa/", {{"action", "begin"}});
+    BOOST_TEST(asked.status == 302);
+    BOOST_TEST(asked.header("Location").value_or("") == "/accounts/reauthenticate/?next=/accounts/2fa/");
+    browser.get(asked.header("Location").value_or(""));
+    const auto right = browser.post("/accounts/reauthenticate/", {{"next", "/accounts/2fa/"}, {"password", kGoodPassword}});
+    BOOST_TEST(right.header("Location").value_or("") == "/accounts/2fa/");
+    browser.get("/accounts/2fa/");
+    const auto begun = browser.post("/accounts/2fa/", {{"action", "begin"}});
+    BOOST_TEST(begun.status == 200);
+    BOOST_TEST(contains(begun.body, "otpauth://totp/"), "the set-up goes on once the password was given again");
+
+    api::ApiClient client(stack);
+    const std::string api_email = api::unique_email("reauth-mfa");
+    api::verified_user(client, api_email);
+    const std::string token = api::token_auth(api::api_token(client, api_email));
+    std::this_thread::sleep_for(kPastTheWindow);
+    for (const char* path : {"/api/auth/mfa/totp/", "/api/auth/mfa/totp/disable/", "/api/auth/mfa/recovery-codes/"})
+        BOOST_TEST(api::is_error(client.post(path, {{"password", api::kPassword}}, token), 403, "reauthentication_required"), path);
+    BOOST_TEST(client.get("/api/auth/mfa/", token).status == 200, "its status needs nothing");
+    BOOST_TEST_REQUIRE(client.post("/api/auth/reauthenticate/", {{"password", api::kPassword}}, token).status == 200);
+    const auto setup = client.post("/api/auth/mfa/totp/", api::json::object(), token);
+    BOOST_TEST(setup.status == 200, api::show(setup));
+    BOOST_TEST(setup.json().contains("secret"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

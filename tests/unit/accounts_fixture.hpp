@@ -57,6 +57,7 @@ inline core::Config accounts_test_config() {
     c.require_verified = true;
     c.max_devices = 10;
     c.https_port = 8443;
+    c.staff_require_mfa = false;  // the staff rules' own tests; test_mfa.cpp turns it on
     return c;
 }
 
@@ -104,7 +105,7 @@ struct AccountsFixture {
         const std::string& email, const std::string& password,
         accounts::LoginKind kind = accounts::LoginKind::Token, std::optional<accounts::ClientInfo> from = std::nullopt) {
         return accounts::log_in(services, {accounts::PasswordCredential{email, password}, kind, false, {},
-                                           from.value_or(client)});
+                                           from.value_or(client), {}});
     }
     std::expected<accounts::LoggedIn, accounts::Refusal> password_login(const std::string& email,
                                                                         const std::string& password,

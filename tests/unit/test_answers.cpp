@@ -91,6 +91,12 @@ BOOST_AUTO_TEST_CASE(the_contracts_error_codes) {
              {Outcome::PasswordAlreadySet, 400, "password_already_set"},
              {Outcome::NoPendingEmailChange, 400, "no_pending_change"},
              {Outcome::UndoLinkInvalid, 400, "token_invalid"},
+             {Outcome::MfaRequired, 401, "mfa_required"},
+             {Outcome::MfaTokenInvalid, 401, "mfa_token_invalid"},
+             {Outcome::MfaEnrollmentRequired, 403, "mfa_enrollment_required"},
+             {Outcome::MfaAlreadyEnabled, 400, "mfa_already_enabled"},
+             {Outcome::MfaNotEnabled, 400, "mfa_not_enabled"},
+             {Outcome::MfaNotPending, 400, "mfa_setup_expired"},
          }) {
         BOOST_TEST_CONTEXT(e.outcome) {
             const auto response = web::api_answer(e.outcome);

@@ -41,11 +41,11 @@ std::string other_code(const std::string& code) {
 struct LogIn : test::AccountsFixture {
     std::expected<accounts::LoggedIn, accounts::Refusal> by_password(const std::string& email, const std::string& password,
                                                                      LoginKind kind, const std::string& replaces = {}) {
-        return accounts::log_in(services, {accounts::PasswordCredential{email, password}, kind, false, replaces, client});
+        return accounts::log_in(services, {accounts::PasswordCredential{email, password}, kind, false, replaces, client, {}});
     }
     std::expected<accounts::LoggedIn, accounts::Refusal> by_phone(const std::string& phone, const std::string& code,
                                                                   LoginKind kind) {
-        return accounts::log_in(services, {accounts::PhoneCodeCredential{phone, code}, kind, false, {}, client});
+        return accounts::log_in(services, {accounts::PhoneCodeCredential{phone, code}, kind, false, {}, client, {}});
     }
     // A user whose hash the hasher wants to upgrade (pbkdf2, as before the move to argon2).
     store::User legacy_user(const std::string& email, bool verified = true) {

@@ -52,7 +52,7 @@ struct Otp : test::AccountsFixture {
     }
     // Phone login (log_in with the code as credential), for a JWT pair.
     std::expected<accounts::LoggedIn, accounts::Refusal> phone_login(const std::string& phone, const std::string& code) {
-        return accounts::log_in(services, {accounts::PhoneCodeCredential{phone, code}, accounts::LoginKind::Jwt, false, {}, client});
+        return accounts::log_in(services, {accounts::PhoneCodeCredential{phone, code}, accounts::LoginKind::Jwt, false, {}, client, {}});
     }
     std::int64_t column(const std::string& sql, std::int64_t id) {
         auto q = db.query(sql);

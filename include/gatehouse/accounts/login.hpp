@@ -7,6 +7,13 @@
 // tokens. A browser login, as Django's login(), gets a new session id and a new CSRF secret, so a
 // session id or CSRF secret planted or read before the login is worth nothing after it. A refused
 // credential writes nothing but the throttle's count.
+//
+// A user with a second factor (mfa.hpp) who gives the right password gets no login yet: log_in
+// refuses with MfaRequired and a pending-login token (Refusal::subject, "<kind>.<nonce>.<signed token>": 5
+// minutes, bound to the user, its password hash and the kind of login asked for), and
+// complete_mfa_login opens the login once a TOTP or recovery code passes. Both end in the same
+// complete-the-login step (hash upgrade, last_login, device row, audit row). 5 wrong codes end the
+// pending token; each counts as a failed login of the account. Phone codes stay a single factor.
 #include "gatehouse/accounts/api_logins.hpp"
 #include "gatehouse/accounts/outcome.hpp"
 #include "gatehouse/accounts/services.hpp"
@@ -40,6 +47,7 @@ struct LoginRequest {
     bool remember = false;         // Session: "remember me"
     std::string replaces_session;  // Session: the browser's session id before this login, ended by it
     ClientInfo client;
+    std::string remembered_browser;  // Session: the "remember this browser" token, which skips the second factor
 };
 
 struct LoggedIn {
@@ -58,6 +66,22 @@ struct LoggedIn {
 // Every call is counted in services.metrics (gatehouse_logins_total) under login_result's name for
 // what it returned, and a JWT pair or API token handed out under gatehouse_tokens_issued_total.
 std::expected<LoggedIn, Refusal> log_in(Services& services, const LoginRequest& request);
+
+inline constexpr std::int64_t kMfaLoginSeconds = 5 * 60;
+inline constexpr int kMfaLoginTries = 5;
+
+struct MfaLoginRequest {
+    std::string mfa_token;         // from log_in's MfaRequired refusal
+    std::string code;              // a TOTP code or a recovery code
+    LoginKind kind = LoginKind::Session;  // must be the kind the token was made for
+    bool remember = false;         // Session: "remember me"
+    std::string replaces_session;  // Session
+    ClientInfo client;
+};
+// The second step. Refusals: MfaTokenInvalid (malformed, another kind, expired, used, the password
+// changed since, or out of tries — the 5th wrong code answers it), CodeInvalid (a try spent),
+// Throttled (the account's failed-login limit), BadCredentials (the user is gone or inactive).
+std::expected<LoggedIn, Refusal> complete_mfa_login(Services& services, const MfaLoginRequest& request);
 
 // The one mapping of a login's outcome to the result /metrics counts it as.
 core::LoginResult login_result(const std::expected<LoggedIn, Refusal>& result);

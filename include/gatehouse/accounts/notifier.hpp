@@ -24,6 +24,7 @@ public:
     //   email_changed     SITE_URL, NEW_EMAIL, UNDO_URL (7 days) (send it to the old address)
     //   email_change      SITE_URL, CONFIRM_URL (3 days), CODE (10 minutes) (send it to the new address)
     //   phone_changed     SITE_URL
+    //   mfa_changed       SITE_URL, TITLE (the subject), WHAT (a sentence): two-factor notices
     // SITE_URL has no trailing slash, e.g. "https://localhost:8443". The HTML part is placed in
     // email/layout.html, for which dict gains CONTENT and SUBJECT.
     void email(std::string_view to, std::string_view name, ctemplate::TemplateDictionary& dict,

@@ -47,8 +47,15 @@ enum class Outcome {
     EmailTaken,                // an email change's address was taken by another account meanwhile
     NoPendingEmailChange,      // a confirmation code when no email change waits for one
     UndoLinkInvalid,           // an email change's undo link that is bad, used, or past its 7 days
+    // The second factor (mfa.hpp)
+    MfaRequired,            // the right password of a user with TOTP: a code is still due (Refusal::subject: the mfa_token)
+    MfaTokenInvalid,        // an mfa_token that is malformed, expired, used, or out of tries
+    MfaEnrollmentRequired,  // staff without TOTP (GATEHOUSE_STAFF_REQUIRE_MFA=1) on a staff-only page or call
+    MfaAlreadyEnabled,      // a TOTP set-up for a user who has one
+    MfaNotEnabled,          // disabling, or regenerating the codes of, a user without TOTP
+    MfaNotPending,          // a confirmation with no set-up begun, or after its 15 minutes
 };
-inline constexpr int kOutcomeCount = static_cast<int>(Outcome::UndoLinkInvalid) + 1;
+inline constexpr int kOutcomeCount = static_cast<int>(Outcome::MfaNotPending) + 1;
 
 // Its name as written above, for logs and test messages.
 std::string_view outcome_name(Outcome outcome);
@@ -58,7 +65,7 @@ struct Refusal {
     Outcome outcome = Outcome::Invalid;
     FieldErrors errors;       // Invalid
     int retry_after = 0;      // Throttled, PhoneCodeLimit: seconds, ≥ 1
-    std::string subject;      // ForbiddenFlag: the flag ("is_staff")
+    std::string subject;      // ForbiddenFlag: the flag ("is_staff"); MfaRequired: the mfa_token
     std::int64_t user_id = 0; // Unverified: whom to verify
 };
 

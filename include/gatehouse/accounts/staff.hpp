@@ -29,6 +29,12 @@ using AuditEntry = store::AuditEntry;
 // Refusal::subject names it), NotFound (no such user, or another user's id asked by a non-staff
 // caller), InvalidPage, Invalid (the caller's mistakes, in Refusal::errors).
 
+// --- who counts as staff -----------------------------------------------------------------------
+// The one gate of everything staff-only (the list, creation, others' accounts, the audit trail, the
+// admin pages, /auth/check?staff=1): Forbidden for a user who is not staff; MfaEnrollmentRequired for
+// staff without an authenticator app while GATEHOUSE_STAFF_REQUIRE_MFA=1; nullopt when the actor may.
+std::optional<Refusal> staff_refusal(Services& services, const User& actor);
+
 // --- the list ------------------------------------------------------------------------------------
 // DRF's PageNumberPagination with page_size_query_param and max_page_size.
 inline constexpr std::int64_t kDefaultPageSize = 25;

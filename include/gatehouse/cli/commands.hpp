@@ -19,7 +19,7 @@ int migrate(const core::Config& config);
 // users.cpp
 int createsuperuser(const core::Config& config, const Args& args);
 int changepassword(const core::Config& config, const Args& args);
-int users(const core::Config& config, const Args& args);  // list|show|create|activate|deactivate|verify|set-staff|delete
+int users(const core::Config& config, const Args& args);  // list|show|create|activate|deactivate|verify|set-staff|delete|reset-mfa
 
 // sessions.cpp
 int sessions(const core::Config& config, const Args& args);  // list|revoke --user EMAIL

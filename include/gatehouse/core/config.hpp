@@ -60,6 +60,7 @@ struct Config {
     bool jwt_cookie = false;         // the refresh token travels in an HttpOnly cookie, not in the JSON
     int reauth_seconds = 600;        // sensitive actions need a login or password re-entry this recent
     bool new_device_mail = true;     // a login from a device not seen in 90 days mails the user
+    bool staff_require_mfa = true;   // staff without TOTP: sent to /accounts/2fa/ by /admin/, 403 on staff API calls
 
     std::string db_path() const;              // $VAR/gatehouse.db
     std::string socket_path() const;          // GATEHOUSE_SOCKET, else $VAR/run/gatehouse.sock (FastCGI)

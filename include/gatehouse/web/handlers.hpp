@@ -30,6 +30,10 @@ http::Response password_reset_confirm_page(Context& ctx, http::Request& req);
 http::Response profile_page(Context& ctx, http::Request& req);
 http::Response devices_page(Context& ctx, http::Request& req);
 
+// pages_mfa.cpp
+http::Response mfa_page(Context& ctx, http::Request& req);
+http::Response login_mfa_page(Context& ctx, http::Request& req);
+
 // pages_admin.cpp
 http::Response admin_users_page(Context& ctx, http::Request& req);
 
@@ -43,6 +47,14 @@ http::Response api_logout(Context& ctx, http::Request& req);
 http::Response api_logout_all(Context& ctx, http::Request& req);
 http::Response api_verify_email(Context& ctx, http::Request& req);
 http::Response api_verify_email_resend(Context& ctx, http::Request& req);
+http::Response api_mfa_verify(Context& ctx, http::Request& req);
+
+// api_mfa.cpp
+http::Response api_mfa(Context& ctx, http::Request& req);
+http::Response api_mfa_totp(Context& ctx, http::Request& req);
+http::Response api_mfa_totp_confirm(Context& ctx, http::Request& req);
+http::Response api_mfa_totp_disable(Context& ctx, http::Request& req);
+http::Response api_mfa_recovery_codes(Context& ctx, http::Request& req);
 
 // api_otp.cpp
 http::Response api_otp_send(Context& ctx, http::Request& req);

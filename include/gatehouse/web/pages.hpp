@@ -22,6 +22,12 @@ void remember_pending_user(Context& ctx, http::Response& response, std::int64_t 
 std::optional<std::int64_t> pending_user(Context& ctx, const http::Request& request);
 void forget_pending_user(http::Response& response);
 std::string form(const http::Request& request, const char* field);
+// The login's second step (pages_mfa.cpp): the "Enter your code" form for this pending-login token,
+// carrying `next` and the "remember me" choice on to /accounts/login/2fa/.
+http::Response login_code_form(Context& ctx, Browser& browser, const std::string& mfa_token, const std::string& next,
+                               bool remember, const accounts::FieldErrors& errors = {});
+// The "remember this browser" cookie's token ("" when none).
+std::string remembered_browser(const http::Request& request);
 // Renders the verify page (code form, resend button) for a user who must verify.
 http::Response verify_form(Context& ctx, Browser& browser, ctemplate::TemplateDictionary& dict, int status = 200);
 

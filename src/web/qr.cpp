@@ -1,0 +1,39 @@
+#include "gatehouse/web/qr.hpp"
+
+#include <qrencode.h>
+
+#include <memory>
+#include <stdexcept>
+
+namespace gatehouse::web {
+namespace {
+
+struct QrDeleter {
+    void operator()(QRcode* code) const { QRcode_free(code); }
+};
+
+constexpr int kQuietZone = 4;
+
+}  // namespace
+
+std::string qr_svg(std::string_view text, int scale) {
+    const std::string input(text);
+    std::unique_ptr<QRcode, QrDeleter> code(QRcode_encodeString(input.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1));
+    if (!code) throw std::runtime_error("the text does not fit a QR code");
+    const int width = code->width;
+    const int size = width + 2 * kQuietZone;
+    std::string path;
+    for (int y = 0; y < width; ++y) {
+        for (int x = 0; x < width; ++x) {
+            if (!(code->data[y * width + x] & 1)) continue;  // bit 0: a dark module
+            path += "M" + std::to_string(x + kQuietZone) + " " + std::to_string(y + kQuietZone) + "h1v1h-1z";
+        }
+    }
+    const std::string pixels = std::to_string(size * scale);
+    return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + std::to_string(size) + " " +
+           std::to_string(size) + "\" width=\"" + pixels + "\" height=\"" + pixels +
+           "\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"QR code\"><rect width=\"100%\" height=\"100%\" "
+           "fill=\"#fff\"/><path fill=\"#000\" d=\"" + path + "\"/></svg>";
+}
+
+}  // namespace gatehouse::web
