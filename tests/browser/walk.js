@@ -1,6 +1,11 @@
-// Walks signup → verify → logout → login → change password → reset in headless Chromium.
+// Walks signup → verify → logout → login → change password → reset → profile picture → two-factor
+// set-up and a login with its code → email change, in headless Chromium.
 const { chromium } = require('playwright-core');
 const fs = require('fs');
+const { execFileSync } = require('child_process');
+// A TOTP code from pyotp (an implementation that is not ours), for this 30 s step.
+const totp = (secret) => execFileSync('/usr/bin/python3', ['-c', 'import pyotp, sys; print(pyotp.TOTP(sys.argv[1]).now())', secret]).toString().trim();
+const sleep = (ms) => new Promise(r => setTimeout(r, ms));
 const base = process.env.BASE, mailDir = process.env.MAILDIR;
 const newestMail = (after) => {
   for (let i = 0; i < 100; i++) {
@@ -53,6 +58,44 @@ const mailCount = () => fs.readdirSync(mailDir).filter(f => f.endsWith('.eml')).
   await Promise.all([page.waitForNavigation(), page.click('button:has-text("Log in")')]); await note('login with reset password');
   await page.goto(base + '/accounts/devices/'); await note('devices');
   await page.screenshot({ path: process.env.OUT + '/devices.png', fullPage: true });
+
+  // A profile picture: a JPEG made by libvips' own command, uploaded, then served re-encoded by nginx.
+  const picture = process.env.OUT + '/walk-picture.jpg';
+  execFileSync('vips', ['gaussnoise', picture, '900', '600']);
+  await page.goto(base + '/accounts/profile/');
+  await page.setInputFiles('#id_image', picture);
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Save")')]); await note('picture uploaded');
+  const src = await page.locator('img.profile-image').getAttribute('src');
+  const served = await page.request.get(base + src);
+  seen.push(`picture: ${src} ${served.status()} ${served.headers()['content-type']} nosniff=${served.headers()['x-content-type-options']}`);
+
+  // The second factor: set up with the key the page shows, then a login that asks for a code.
+  await page.goto(base + '/accounts/2fa/'); await note('2fa');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Set up an authenticator app")')]); await note('2fa set-up');
+  await page.screenshot({ path: process.env.OUT + '/2fa-setup.png', fullPage: true });
+  const secret = (await page.locator('#totp-secret').textContent()).trim();
+  await page.fill('#id_code', totp(secret));
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Turn on")')]); await note('2fa on');
+  seen.push(`recovery codes shown: ${await page.locator('.recovery-codes li').count()}`);
+  await page.goto(base + '/accounts/logout/');
+  await Promise.all([page.waitForNavigation(), page.click('main button:has-text("Log out")')]); await note('logged out');
+  await sleep((31 - (Date.now() / 1000) % 30) * 1000);  // the next 30 s step: a code is good once only
+  await page.fill('#id_email', email); await page.fill('#id_password', 'R3set-Secret!');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Log in")')]); await note('password given');
+  await page.fill('#id_code', totp(secret));
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Verify")')]); await note('login with the code');
+
+  // An email change: the new address gets a code, the change waits for it.
+  await page.goto(base + '/accounts/email/'); await note('email change form');
+  n = mailCount();
+  await page.fill('#id_email', 'walker2@example.org');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Send the confirmation")')]); await note('email change asked');
+  const emailCode = newestMail(n).match(/\b(\d{6})\b/)[1];
+  await page.fill('#id_code', emailCode);
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Confirm")')]); await note('email changed');
+  await page.goto(base + '/accounts/profile/'); await note('profile');
+  seen.push(`profile shows the new address: ${(await page.content()).includes('walker2@example.org')}`);
+  await page.screenshot({ path: process.env.OUT + '/profile-after.png', fullPage: true });
   console.log(seen.join('\n'));
   await browser.close();
 })().catch(e => { console.error(e); process.exit(1); });
