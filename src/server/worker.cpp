@@ -127,7 +127,6 @@ std::unique_ptr<WorkerContext> worker_init_child(const WorkerSetup& setup) {
     try {
         db = std::make_unique<store::Database>(setup.config.db_path());
         cache = std::make_unique<store::Cache>(setup.config.memcached_servers());
-        core::init_images();  // libvips after the fork: its threads are this worker's
     } catch (const std::exception& e) {
         setup.log.error(std::string("worker cannot start: ") + e.what());
         _exit(1);

@@ -525,18 +525,18 @@ def render(results, nginx_alone, hashing, rss, timing):
                  "mostly loopback networking; other: every other process). Of which in system calls: app "
                  f"{cpu.get('app system', 0):.2f}, nginx {cpu.get('nginx system', 0):.2f}, memcached "
                  f"{cpu.get('memcached system', 0):.2f}.")
-    ceiling = results[("ceiling", "W2")]
-    g_rps, c_rps, c_cpu = results[("gatehouse", "W2")]["rps"], ceiling["rps"], ceiling["cpu"]
-
     def us(share, rps):
         return share / rps * 1e6 if rps else 0.0
 
-    lines.append("CPU per W2 request, µs (Gatehouse / ceiling): application "
-                 f"{us(cpu.get('app', 0), g_rps):.1f} / {us(c_cpu.get('ceiling', 0), c_rps):.1f} (in system calls "
-                 f"{us(cpu.get('app system', 0), g_rps):.1f} / {us(c_cpu.get('ceiling system', 0), c_rps):.1f}), "
-                 f"nginx {us(cpu.get('nginx', 0), g_rps):.1f} / {us(c_cpu.get('nginx', 0), c_rps):.1f}, "
-                 f"memcached {us(cpu.get('memcached', 0), g_rps):.1f} / {us(c_cpu.get('memcached', 0), c_rps):.1f}, "
-                 f"wrk {us(cpu.get('wrk', 0), g_rps):.1f} / {us(c_cpu.get('wrk', 0), c_rps):.1f}.")
+    for key in ("W1", "W2", "W3"):
+        g, c = results[("gatehouse", key)], results[("ceiling", key)]
+        gc, cc = g["cpu"], c["cpu"]
+        lines.append(f"CPU per {key} request, µs (Gatehouse / ceiling): application "
+                     f"{us(gc.get('app', 0), g['rps']):.1f} / {us(cc.get('ceiling', 0), c['rps']):.1f} (in system calls "
+                     f"{us(gc.get('app system', 0), g['rps']):.1f} / {us(cc.get('ceiling system', 0), c['rps']):.1f}), "
+                     f"nginx {us(gc.get('nginx', 0), g['rps']):.1f} / {us(cc.get('nginx', 0), c['rps']):.1f}, "
+                     f"memcached {us(gc.get('memcached', 0), g['rps']):.1f} / {us(cc.get('memcached', 0), c['rps']):.1f}, "
+                     f"wrk {us(gc.get('wrk', 0), g['rps']):.1f} / {us(cc.get('wrk', 0), c['rps']):.1f}.")
     known, unknown = timing
     lines.append(f"Login timing (README, Limits): median wrong password {known * 1000:.1f} ms, unknown email "
                  f"{unknown * 1000:.1f} ms (ratio {unknown / known:.2f}).")
