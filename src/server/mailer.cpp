@@ -1,6 +1,8 @@
 #include "gatehouse/server/mailer.hpp"
 
+#include "gatehouse/accounts/email_change.hpp"
 #include "gatehouse/accounts/housekeeping.hpp"
+#include "gatehouse/store/email_changes.hpp"
 #include "gatehouse/store/housekeeping.hpp"
 
 #include "gatehouse/core/clock.hpp"
@@ -448,9 +450,12 @@ constexpr std::int64_t kSweepEverySeconds = 600;
                     next_sweep = clock.unix_seconds() + kSweepEverySeconds;
                     const auto swept = store::sweep_expired(*db, clock.unix_seconds(), accounts::kKeepSentMailSeconds,
                                                              accounts::kKeepLoginsSeconds);
-                    if (swept.outbox + swept.blacklist + swept.logins > 0)
+                    const int email_changes =
+                        store::EmailChangeStore(*db).sweep(clock.unix_seconds(), accounts::kEmailUndoSeconds);
+                    if (swept.outbox + swept.blacklist + swept.logins + email_changes > 0)
                         log.info("swept " + std::to_string(swept.outbox) + " sent mails, " + std::to_string(swept.blacklist) +
-                                 " expired blacklist entries, " + std::to_string(swept.logins) + " old logins");
+                                 " expired blacklist entries, " + std::to_string(swept.logins) + " old logins, " +
+                                 std::to_string(email_changes) + " spent email changes");
                 }
                 const auto count = deliver_due(config, *db, log, clock.unix_seconds(), kBatch, stop);
                 if (count.sent + count.failed < kBatch) mailer_sleep(kPollMilliseconds);  // else more are waiting

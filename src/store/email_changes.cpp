@@ -73,4 +73,13 @@ void EmailChangeStore::undo(std::int64_t id, std::int64_t now) {
     db_.query("UPDATE email_changes SET undone_at = ? WHERE id = ?").bind(1, now).bind(2, id).run();
 }
 
+int EmailChangeStore::sweep(std::int64_t now, std::int64_t undo_seconds) {
+    db_.query("DELETE FROM email_changes WHERE (confirmed_at IS NULL AND expires_at <= ?) OR undone_at IS NOT NULL"
+              " OR confirmed_at <= ?")
+        .bind(1, now)
+        .bind(2, now - undo_seconds)
+        .run();
+    return db_.changes();
+}
+
 }  // namespace gatehouse::store

@@ -1,3 +1,4 @@
+#include "gatehouse/store/email_changes.hpp"
 #include "gatehouse/store/housekeeping.hpp"
 #include "gatehouse/store/logins.hpp"
 #include "gatehouse/store/migrations.hpp"
@@ -70,6 +71,36 @@ BOOST_AUTO_TEST_CASE(sweeps_only_what_is_past_keeping) {
     BOOST_TEST(!logins.find(long_revoked).has_value());
     BOOST_TEST(logins.blacklisted("live-jti").has_value());
     BOOST_TEST(!logins.blacklisted("expired-jti").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(email_changes_go_once_no_link_or_code_can_use_them) {
+    test::TempDir dir;
+    store::Database db(dir.file("gatehouse.db"));
+    store::apply_migrations(db, store::read_migrations("db/migrations"));
+    store::UserStore users(db);
+    auto user_id = [&](const char* email) {
+        store::User user;
+        user.email = email;
+        user.date_joined = "2026-01-01T00:00:00Z";
+        return users.insert(user);
+    };
+    store::EmailChangeStore changes(db);
+    const std::int64_t undo = 7 * kDay;
+    const auto pending_live = changes.request(user_id("a@example.org"), "a@example.org", "a2@example.org", kNow - 60, kNow + 3 * kDay);
+    changes.request(user_id("b@example.org"), "b@example.org", "b2@example.org", kNow - 4 * kDay, kNow - kDay);  // past its deadline
+    const auto confirmed_recently = changes.request(user_id("c@example.org"), "c@example.org", "c2@example.org", kNow - 3 * kDay, kNow);
+    changes.confirm(confirmed_recently, kNow - 2 * kDay);  // still undoable
+    const auto confirmed_long_ago = changes.request(user_id("d@example.org"), "d@example.org", "d2@example.org", kNow - 9 * kDay, kNow);
+    changes.confirm(confirmed_long_ago, kNow - 8 * kDay);
+    const auto undone = changes.request(user_id("e@example.org"), "e@example.org", "e2@example.org", kNow - 2 * kDay, kNow);
+    changes.confirm(undone, kNow - 2 * kDay);
+    changes.undo(undone, kNow - kDay);
+
+    BOOST_TEST(changes.sweep(kNow, undo) == 3);
+    BOOST_TEST(count(db, "email_changes") == 2);
+    BOOST_TEST(changes.find(pending_live).has_value());
+    BOOST_TEST(changes.find(confirmed_recently).has_value());
+    BOOST_TEST(changes.sweep(kNow, undo) == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

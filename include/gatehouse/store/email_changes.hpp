@@ -36,6 +36,10 @@ public:
     // Confirmed, not undone, confirmed after `since`: newest first.
     std::vector<EmailChange> undoable(std::int64_t user_id, std::int64_t since);
     void undo(std::int64_t id, std::int64_t now);
+    // Deletes the rows no link or code can use any more: requests past their deadline, undone
+    // changes, and changes confirmed more than undo_seconds ago (the audit log keeps their story).
+    // Returns how many.
+    int sweep(std::int64_t now, std::int64_t undo_seconds);
 
 private:
     Database& db_;
