@@ -158,11 +158,18 @@ LOGROTATEDIR ?= /etc/logrotate.d
 STATEDIR         := /var/lib/gatehouse
 SOCKET           := /run/gatehouse/gatehouse.sock
 MEMCACHED_SOCKET := /run/gatehouse-memcached/memcached.sock
+# Behind a load balancer (README): `make install TRUSTED_PROXIES="10.0.0.0/8 192.0.2.7"` writes nginx's
+# realip lines into the installed gatehouse-locations.conf; empty, the client address is the connection's.
+TRUSTED_PROXIES ?=
+comma := ,
+hash := \#
+REAL_IP = $(if $(strip $(TRUSTED_PROXIES)),$(foreach p,$(subst $(comma), ,$(TRUSTED_PROXIES)),set_real_ip_from $(p);) real_ip_header X-Forwarded-For; real_ip_recursive on;,$(hash) no TRUSTED_PROXIES at make install: the client address is the connection)
 # @NAME@ in templates/system/* and nginx/gatehouse-*.conf.in; a placeholder left over stops the install.
 RENDER = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SHAREDIR@|$(SHAREDIR)|g' \
              -e 's|@HOME@|$(SHAREDIR)|g' -e 's|@STATIC@|$(SHAREDIR)/nginx/static|g' -e 's|@CONFDIR@|$(CONFDIR)|g' \
              -e 's|@VAR@|$(STATEDIR)|g' -e 's|@SOCKET@|$(SOCKET)|g' -e 's|@MEMCACHED_SOCKET@|$(MEMCACHED_SOCKET)|g' \
-             -e 's|@SNIPPETS@|$(SHAREDIR)/nginx|g' -e 's|@LIMIT_REQ@|limit_req zone=gatehouse_flood burst=60 nodelay;|g'
+             -e 's|@SNIPPETS@|$(SHAREDIR)/nginx|g' -e 's|@LIMIT_REQ@|limit_req zone=gatehouse_flood burst=60 nodelay;|g' \
+             -e 's|@REAL_IP@|$(REAL_IP)|g'
 SHARE_FILES := $(filter-out templates/system/%,$(shell find templates -type f)) db/migrations/*.sql \
                db/common-passwords.txt db/common-passwords.README nginx/static nginx/errors \
                nginx/fastcgi_params nginx/security_headers.conf nginx/security_headers_docs.conf README.md

@@ -38,6 +38,16 @@ else
     limit_req="# GATEHOUSE_THROTTLE=0: no flood guard"
 fi
 
+# Behind a load balancer (GATEHOUSE_TRUSTED_PROXIES, checked by `gatehouse config`): the client
+# address is taken from X-Forwarded-For, and only when the connection comes from one of these.
+if [ -n "${GATEHOUSE_TRUSTED_PROXIES:-}" ]; then
+    real_ip=""
+    for proxy in ${GATEHOUSE_TRUSTED_PROXIES//,/ }; do real_ip+="set_real_ip_from $proxy; "; done
+    real_ip+="real_ip_header X-Forwarded-For; real_ip_recursive on;"
+else
+    real_ip="# GATEHOUSE_TRUSTED_PROXIES is empty: the client address is the connection's"
+fi
+
 sed -e "s|@USER_LINE@|$user_line|g" \
     -e "s|@VAR@|$var|g" \
     -e "s|@HOME@|$home|g" \
@@ -57,5 +67,6 @@ for template in "$home"/nginx/gatehouse-*.conf.in; do
         -e "s|@SNIPPETS@|$var/nginx|g" \
         -e "s|@SOCKET@|$GATEHOUSE_SOCKET|g" \
         -e "s|@LIMIT_REQ@|$limit_req|g" \
+        -e "s|@REAL_IP@|$real_ip|g" \
         "$template" > "$var/nginx/$(basename "$template" .in)"
 done

@@ -2,6 +2,7 @@
 
 #include "gatehouse/core/crypto.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -185,6 +186,13 @@ const std::vector<Setting>& settings_table() {
         GH_INT("REAUTH_SECONDS", reauth_seconds, 1, 86400 * 30),
         GH_BOOL("NEW_DEVICE_MAIL", new_device_mail),
         GH_BOOL("STAFF_REQUIRE_MFA", staff_require_mfa),
+        Setting{"TRUSTED_PROXIES", false,
+                [](Config& c, const std::string& k, const std::string& v) { c.trusted_proxies = parse_trusted_proxies(k, v); },
+                [](const Config& c) {
+                    std::string out;
+                    for (const auto& p : c.trusted_proxies) out += (out.empty() ? "" : ",") + p;
+                    return out;
+                }},
     };
     return table;
 }
@@ -335,6 +343,31 @@ std::vector<std::string> parse_origins(const std::string& key, const std::string
             if (std::find(out.begin(), out.end(), origin) == out.end()) out.push_back(std::move(origin));
         }
         start = end + 1;
+    }
+    return out;
+}
+
+std::vector<std::string> parse_trusted_proxies(const std::string& key, const std::string& value) {
+    std::vector<std::string> out;
+    std::string entry;
+    std::string spaced = value;
+    std::replace(spaced.begin(), spaced.end(), ',', ' ');
+    std::istringstream words(spaced);
+    while (words >> entry) {
+        const auto slash = entry.find('/');
+        const std::string address = entry.substr(0, slash);
+        unsigned char bytes[16];
+        const bool v6 = address.find(':') != std::string::npos;
+        if (inet_pton(v6 ? AF_INET6 : AF_INET, address.c_str(), bytes) != 1)
+            throw ConfigError(key + ": \"" + entry + "\" is not an address or a CIDR");
+        if (slash != std::string::npos) {
+            const std::string bits = entry.substr(slash + 1);
+            int prefix = -1;
+            const auto [end, ec] = std::from_chars(bits.data(), bits.data() + bits.size(), prefix);
+            if (bits.empty() || ec != std::errc{} || end != bits.data() + bits.size() || prefix < 0 || prefix > (v6 ? 128 : 32))
+                throw ConfigError(key + ": \"" + entry + "\" has a bad prefix length");
+        }
+        if (std::find(out.begin(), out.end(), entry) == out.end()) out.push_back(entry);
     }
     return out;
 }

@@ -305,6 +305,17 @@ bool has_line(const std::string& message, const std::string& line) {
 
 BOOST_AUTO_TEST_SUITE(install)
 
+BOOST_AUTO_TEST_CASE(make_install_writes_the_trusted_proxies_into_the_snippet) {
+    InstalledTree tree;
+    const fs::path snippet = tree / "usr/local/share/gatehouse/nginx/gatehouse-locations.conf";
+    BOOST_TEST(!contains(read_text(snippet), "set_real_ip_from"), "none unless asked for");
+    const Run again = tree.make("install TRUSTED_PROXIES='10.0.0.0/8, 192.0.2.7'");
+    BOOST_TEST_REQUIRE(again.status == 0, again.output);
+    const std::string text = read_text(snippet);
+    BOOST_TEST(contains(text, "set_real_ip_from 10.0.0.0/8; set_real_ip_from 192.0.2.7; "
+                              "real_ip_header X-Forwarded-For; real_ip_recursive on;"), text);
+}
+
 BOOST_AUTO_TEST_CASE(make_install_puts_each_file_where_the_readme_says) {
     InstalledTree tree;
     for (const char* path : {"usr/local/bin/gatehouse", "usr/local/share/gatehouse/templates/base.html",

@@ -177,6 +177,16 @@ BOOST_AUTO_TEST_CASE(cors_origins_refuse_anything_but_scheme_host_and_port) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(trusted_proxies_are_addresses_or_cidrs) {
+    BOOST_TEST((parse_trusted_proxies("K", " 10.0.0.0/8, 192.0.2.7  2001:db8::/32,10.0.0.0/8") ==
+                std::vector<std::string>{"10.0.0.0/8", "192.0.2.7", "2001:db8::/32"}));
+    BOOST_TEST(parse_trusted_proxies("K", "").empty());
+    for (const char* bad : {"10.0.0.0/33", "2001:db8::/129", "10.0.0.0/", "10.0.0.0/8x", "example.org", "10.0.0",
+                            "10.0.0.1;", "1.2.3.4/-1", "unix:"}) {
+        BOOST_TEST(rejects({}, {{"GATEHOUSE_TRUSTED_PROXIES", bad}}, "GATEHOUSE_TRUSTED_PROXIES"), bad);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(the_socket_is_under_var_unless_set_and_a_set_one_is_absolute) {
     BOOST_TEST(make_config({}, {{"GATEHOUSE_VAR", "/srv/gh"}}).socket_path() == "/srv/gh/run/gatehouse.sock");
     BOOST_TEST(make_config({{"GATEHOUSE_SOCKET", "/run/gatehouse/gatehouse.sock"}}, {}).socket_path() ==

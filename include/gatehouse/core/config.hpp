@@ -57,6 +57,7 @@ struct Config {
     int refresh_grace = 0;
     bool test_hooks = false;         // test-only endpoints (/__test__/…); never in production
     std::vector<std::string> cors_origins;  // exact origins ("https://app.example.org") allowed CORS on /api/
+    std::vector<std::string> trusted_proxies;  // addresses or CIDRs whose X-Forwarded-For nginx believes (realip)
     bool jwt_cookie = false;         // the refresh token travels in an HttpOnly cookie, not in the JSON
     int reauth_seconds = 600;        // sensitive actions need a login or password re-entry this recent
     bool new_device_mail = true;     // a login from a device not seen in 90 days mails the user
@@ -75,6 +76,9 @@ using Settings = std::map<std::string, std::string>;
 // and nothing after (no path, no '*'), as a browser writes its Origin header: lower case, the default
 // port dropped. Throws ConfigError naming `key` and the bad entry.
 std::vector<std::string> parse_origins(const std::string& key, const std::string& value);
+// GATEHOUSE_TRUSTED_PROXIES: addresses or CIDRs ("10.0.0.0/8, 192.0.2.7, 2001:db8::/32"), comma- or
+// space-separated, each checked with inet_pton (and its prefix length); ConfigError names a bad one.
+std::vector<std::string> parse_trusted_proxies(const std::string& key, const std::string& value);
 
 // Reads KEY=VALUE lines ('#' comments, blank lines, optional quotes); throws ConfigError.
 Settings parse_config_file(const std::string& text, const std::string& source_name);
