@@ -16,15 +16,22 @@ CXXFLAGS  = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-san
 # first error, and let children of the test processes report to the log they write.
 export ASAN_OPTIONS ?= detect_leaks=0:abort_on_error=1:halt_on_error=1
 export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
+# The PostgreSQL pass of the sanitized run is the unit tests (every store and rule on PostgreSQL,
+# the engine's code under the sanitizers); the end-to-end suite runs on PostgreSQL in the plain run.
+POSTGRES_SUITES = $(BUILD)/unit_tests
 endif
+# What `make test` runs a second time on PostgreSQL (tests/with-postgres.sh).
+POSTGRES_SUITES ?= $(BUILD)/unit_tests $(BUILD)/e2e_tests
 # GMime (MIME mail for the mailer) via pkg-config; deferred (=) so `make deps` can install it first.
 GMIME_CFLAGS = $(shell pkg-config --cflags gmime-3.0)
 GMIME_LIBS   = $(shell pkg-config --libs gmime-3.0)
 # libvips (profile pictures decoded and encoded again) likewise; its headers for src/core/image.cpp only.
 VIPS_CFLAGS  = $(shell pkg-config --cflags vips)
 VIPS_LIBS    = $(shell pkg-config --libs vips)
-CXXFLAGS += -std=c++2b -Wall -Wextra -Werror -Iinclude -MMD -MP -DBOOST_TEST_DYN_LINK $(GMIME_CFLAGS)
-LDLIBS    = -lsystemd -lutf8proc -lcjose -lphonenumber -lfcgi -lcgicc -lctemplate -lmemcached -lsqlite3 -largon2 -lsodium -lssl -lcrypto -lpthread -lcurl $(GMIME_LIBS) $(VIPS_LIBS) -loath -lqrencode
+# libpq (the PostgreSQL engine of src/store/postgresql.cpp) keeps its header in /usr/include/postgresql.
+PQ_CFLAGS    = $(shell pkg-config --cflags libpq)
+CXXFLAGS += -std=c++2b -Wall -Wextra -Werror -Iinclude -MMD -MP -DBOOST_TEST_DYN_LINK $(GMIME_CFLAGS) $(PQ_CFLAGS)
+LDLIBS    = -lsystemd -lutf8proc -lcjose -lphonenumber -lfcgi -lcgicc -lctemplate -lmemcached -lsqlite3 -lpq -largon2 -lsodium -lssl -lcrypto -lpthread -lcurl $(GMIME_LIBS) $(VIPS_LIBS) -loath -lqrencode
 
 # Debian packages the build, the stack and the tests need (`make deps` installs the missing ones as root).
 PACKAGES := g++ make pkg-config openssl ca-certificates procps \
@@ -33,7 +40,8 @@ PACKAGES := g++ make pkg-config openssl ca-certificates procps \
             libcurl4-openssl-dev libgmime-3.0-dev libboost-test-dev nginx memcached wrk curl \
             python3-jwt python3-jwcrypto chromium libsystemd-dev systemd logrotate libfcgi-bin prometheus \
             libvips-dev libvips-tools \
-            liboath-dev libqrencode-dev python3-pyotp
+            liboath-dev libqrencode-dev python3-pyotp \
+            libpq-dev postgresql
 
 LIB_SRC   := $(filter-out src/main.cpp,$(wildcard src/*/*.cpp))
 LIB_OBJ   := $(LIB_SRC:%.cpp=$(BUILD)/%.o)
@@ -48,12 +56,16 @@ build: $(BUILD)/gatehouse
 
 # Installing packages needs root; everyone else gets the list of what is missing. prometheus is there
 # for the tests' promtool only: the server it brings along is stopped and disabled when we installed it.
+# postgresql is there for the tests' own servers (initdb in a temporary directory): Debian is told
+# not to create and start its main cluster.
 deps:
 	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing:" $$missing; \
 	    export DEBIAN_FRONTEND=noninteractive; \
+	    case " $$missing " in *" postgresql "*) mkdir -p /etc/postgresql-common/createcluster.d && \
+	      echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.d/gatehouse-tests.conf;; esac; \
 	    apt-get update -q && apt-get install -y -q --no-install-recommends $$missing; \
 	    case " $$missing " in *" prometheus "*) systemctl disable --now prometheus.service >/dev/null 2>&1 || true;; esac; \
 	  else echo "missing Debian packages (install as root): $$missing" >&2; exit 1; fi; \
@@ -123,6 +135,7 @@ test: $(BUILD)/gatehouse $(BUILD)/unit_tests $(BUILD)/e2e_tests $(BUILD)/fcgi_ap
 	tests/check-layers.sh
 	$(VALIDATE_API) templates/openapi.json
 	tests/run-suite.sh $(BUILD)/unit_tests $(BUILD)/e2e_tests
+	tests/with-postgres.sh tests/run-suite.sh $(POSTGRES_SUITES)
 
 check-layers:
 	tests/check-layers.sh
@@ -250,6 +263,8 @@ fuzz-deps: deps
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing:" $$missing; \
 	    export DEBIAN_FRONTEND=noninteractive; \
+	    case " $$missing " in *" postgresql "*) mkdir -p /etc/postgresql-common/createcluster.d && \
+	      echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.d/gatehouse-tests.conf;; esac; \
 	    apt-get update -q && apt-get install -y -q --no-install-recommends $$missing; \
 	  else echo "missing Debian packages (install as root): $$missing" >&2; exit 1; fi; \
 	fi

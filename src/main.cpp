@@ -16,6 +16,9 @@ constexpr const char* kUsage = R"(usage: gatehouse <command> [options]   (gateho
 commands:
   serve                               run the FastCGI master and its workers (migrates first)
   migrate                             apply the database migrations in db/migrations/
+  migrate-data --from LOCATION --to LOCATION
+                                      copy every table into an empty database (SQLite to
+                                      PostgreSQL) and compare the counts
   check                               settings, database integrity and migrations, memcached, secret
                                       key files, nginx -t, certificate expiry: a line each, exit 1
                                       when anything failed
@@ -68,6 +71,7 @@ int main(int argc, char** argv) {
         core::ensure_secrets(config);
         if (command == "serve") return cli::serve(config);
         if (command == "migrate") return cli::migrate(config);
+        if (command == "migrate-data") return cli::migrate_data(config, args);
         if (command == "createsuperuser") return cli::createsuperuser(config, args);
         if (command == "changepassword") return cli::changepassword(config, args);
         if (command == "users") return cli::users(config, args);

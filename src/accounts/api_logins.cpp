@@ -56,13 +56,18 @@ std::expected<TokenPair, Refusal> rotate_refresh(Services& s, std::string_view r
         auto& [login, user] = *found;
         if (login.current_jti && core::constant_time_equals(*login.current_jti, c->jti)) {
             const std::string next_jti = core::random_hex(16);
-            logins.rotate(login.id, c->jti, next_jti, now, now + s.config.refresh_ttl, c->exp);
-            logins.touch(login.id, now, client.ip);
-            pair = make_pair(s, user.id, login.id, next_jti);
-        } else if (auto rotated = logins.blacklisted(c->jti); rotated && rotated->login_id == login.id) {
-            if (now - rotated->rotated_at >= s.config.refresh_grace) {
-                logins.revoke(login.id, now);  // reuse of a rotated token: the family is presumed stolen
-                reused = true;
+            if (logins.rotate(login.id, c->jti, next_jti, now, now + s.config.refresh_ttl, c->exp)) {
+                logins.touch(login.id, now, client.ip);
+                pair = make_pair(s, user.id, login.id, next_jti);
+            }
+        }
+        // Not rotated now: a token rotated before (here or, a moment ago, by a concurrent request).
+        if (!pair) {
+            if (auto rotated = logins.blacklisted(c->jti); rotated && rotated->login_id == login.id) {
+                if (now - rotated->rotated_at >= s.config.refresh_grace) {
+                    logins.revoke(login.id, now);  // reuse of a rotated token: the family is presumed stolen
+                    reused = true;
+                }
             }
         }
         tx.commit();

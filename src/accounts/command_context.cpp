@@ -9,13 +9,13 @@
 namespace gatehouse::accounts {
 
 std::vector<std::string> migrate_database(const core::Config& config) {
-    store::Database db(config.db_path());
-    return store::apply_migrations(db, store::read_migrations(config.home + "/db/migrations"));
+    store::Database db(config.database_url());
+    return store::apply_migrations(db, store::read_migrations(config.home + "/db/migrations", db.engine()));
 }
 
 struct CommandContext::Parts {
     explicit Parts(const core::Config& config)
-        : db(config.db_path()),
+        : db(config.database_url()),
           cache(config.memcached_servers()),
           templates(config.home + "/templates"),
           policy({config.password_min_length, config.password_composition}, config.home + "/db/common-passwords.txt") {}

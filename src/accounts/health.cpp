@@ -1,6 +1,7 @@
 #include "gatehouse/accounts/health.hpp"
 
 #include "gatehouse/core/errors.hpp"
+#include "gatehouse/store/database.hpp"
 #include "gatehouse/store/migrations.hpp"
 #include "gatehouse/store/outbox.hpp"
 
@@ -23,13 +24,15 @@ Health check_health(Services& s) {
 
 DatabaseReport inspect_database(const core::Config& config) {
     DatabaseReport report;
-    const auto migrations = store::read_migrations(config.home + "/db/migrations");
-    report.exists = std::filesystem::exists(config.db_path());
+    const auto where = store::parse_location(config.database_url());
+    const auto migrations = store::read_migrations(config.home + "/db/migrations", where.engine);
+    report.where = store::redacted(config.database_url());
+    report.exists = where.engine == store::Engine::Postgresql || std::filesystem::exists(where.target);
     if (!report.exists) {
         for (const auto& migration : migrations) report.pending.push_back(migration.name);
         return report;
     }
-    store::Database db(config.db_path());
+    store::Database db(config.database_url());
     report.problems = db.integrity_problems();
     report.pending = store::pending_migrations(db, migrations);
     return report;

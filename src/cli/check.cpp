@@ -52,13 +52,13 @@ void check_database(const core::Config& config, Report& report) {
     try {
         const auto db = accounts::inspect_database(config);
         if (!db.exists) {
-            report.fail("database", config.db_path() + " does not exist (gatehouse migrate creates it)");
+            report.fail("database", db.where + " does not exist (gatehouse migrate creates it)");
             return;
         }
         for (const auto& problem : db.problems) report.fail("database", "integrity: " + problem);
         for (const auto& name : db.pending) report.fail("database", "migration " + name + " not applied (gatehouse migrate)");
         if (db.problems.empty() && db.pending.empty())
-            report.ok("database", config.db_path() + ": integrity ok, every migration applied");
+            report.ok("database", db.where + ": integrity ok, every migration applied");
     } catch (const std::exception& e) {
         report.fail("database", e.what());
     }

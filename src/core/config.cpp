@@ -101,6 +101,15 @@ const std::vector<Setting>& settings_table() {
                 },
                 [](const Config& c) { return c.jwe_key; }},
         GH_BOOL("JWT_ENCRYPT", jwt_encrypt),
+        // Secret: a PostgreSQL URI may carry a password (better kept in ~/.pgpass, README).
+        Setting{"DATABASE", true,
+                [](Config& c, const std::string& k, const std::string& v) {
+                    const bool known = v.empty() || v.starts_with("postgresql://") || v.starts_with("postgres://") ||
+                                       (v.starts_with("sqlite:///") && v.size() > 10);
+                    if (!known) throw ConfigError(k + ": must be sqlite:///path or postgresql://…");
+                    c.database = v;
+                },
+                [](const Config& c) { return c.database; }},
         GH_STR("MEMCACHED", memcached, false),
         GH_INT("WORKERS", workers, 0, 512),  // 0: 2 × cores (what `config` prints by default)
         GH_INT("MAX_REQUESTS", max_requests, 0, 1'000'000'000),
@@ -373,6 +382,10 @@ std::vector<std::string> parse_trusted_proxies(const std::string& key, const std
 }
 
 std::string Config::db_path() const { return var_dir + "/gatehouse.db"; }
+
+std::string Config::database_url() const { return database.empty() ? "sqlite:///" + db_path() : database; }
+
+bool Config::uses_postgresql() const { return !database.empty() && !database.starts_with("sqlite:///"); }
 std::string Config::socket_path() const { return socket.empty() ? var_dir + "/run/gatehouse.sock" : socket; }
 std::string Config::memcached_servers() const {
     return memcached.empty() ? var_dir + "/run/memcached.sock" : memcached;

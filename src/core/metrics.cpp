@@ -45,7 +45,7 @@ constexpr std::size_t kDurationCells = kBuckets.size() + 1;  // a count per buck
 constexpr std::array<std::string_view, 8> kLoginResults = {"ok",           "wrong_password", "throttled",        "unverified",
                                                            "code_invalid", "code_expired",   "bad_phone_number", "other"};
 constexpr std::size_t kTokenEvents = 4;
-constexpr std::array<std::string_view, 3> kBackends = {"other", "sqlite", "memcached"};
+constexpr std::array<std::string_view, 4> kBackends = {"other", "sqlite", "memcached", "postgresql"};
 constexpr std::array<std::string_view, 2> kWorkerExits = {"crashed", "recycled"};
 
 std::size_t method_slot(std::string_view method) {

@@ -395,12 +395,19 @@ std::int64_t mailer_retry_delay(int attempts) {
     return std::min(first << (attempts - 1), most);
 }
 
+namespace {
+// Longer than a delivery can take (SMTP and webhook timeouts are far shorter).
+constexpr std::int64_t kDeliveryLeaseSeconds = 300;
+}  // namespace
+
 DeliveryCount deliver_due(const core::Config& config, store::Database& db, const core::Log& log, std::int64_t now,
                           int limit, const std::function<bool()>& stop_requested) {
     store::OutboxStore outbox(db);
     DeliveryCount count;
     for (const auto& m : outbox.due(now, limit)) {
         if (stop_requested && stop_requested()) break;
+        // Every host runs a mailer on the one database: the message goes to the one that claims it.
+        if (!outbox.claim(m.id, now, now + kDeliveryLeaseSeconds)) continue;
         const std::string what = "outbox " + std::to_string(m.id) + " (" + m.channel + " via " + backend_of(config, m) + ")";
         if (auto delivered = deliver(config, m, now)) {
             outbox.mark_sent(m.id, now);
@@ -434,7 +441,7 @@ constexpr std::int64_t kSweepEverySeconds = 600;
         // mailer_init_child: this process's own connection.
         std::unique_ptr<store::Database> db;
         try {
-            db = std::make_unique<store::Database>(config.db_path());
+            db = std::make_unique<store::Database>(config.database_url());
         } catch (const std::exception& e) {
             log.error(std::string("mailer cannot start: ") + e.what());
             _exit(1);

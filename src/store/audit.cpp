@@ -14,7 +14,7 @@ std::int64_t AuditStore::record(std::int64_t at, std::optional<std::int64_t> act
                                 std::optional<std::int64_t> target_id, std::string_view action,
                                 std::string_view detail, std::string_view ip, std::string_view actor_label) {
     auto q = db_.query(
-        "INSERT INTO audit_log (at, actor_id, target_id, action, detail, ip, actor_label) VALUES (?,?,?,?,?,?,?)");
+        "INSERT INTO audit_log (at, actor_id, target_id, action, detail, ip, actor_label) VALUES (?,?,?,?,?,?,?) RETURNING id");
     q.bind(1, at);
     if (actor_id) q.bind(2, *actor_id);
     else q.bind_null(2);
@@ -22,8 +22,7 @@ std::int64_t AuditStore::record(std::int64_t at, std::optional<std::int64_t> act
     else q.bind_null(3);
     // std::string: a default string_view has no data, which SQLite would store as NULL.
     q.bind(4, std::string(action)).bind(5, std::string(detail)).bind(6, std::string(ip)).bind(7, std::string(actor_label));
-    q.run();
-    return db_.last_insert_id();
+    return q.returned_id();
 }
 
 std::vector<AuditEntry> AuditStore::recent(int limit) { return matching(std::nullopt, std::nullopt, limit); }
@@ -35,7 +34,8 @@ std::vector<AuditEntry> AuditStore::matching(std::optional<std::int64_t> user_id
         " a.actor_label"
         " FROM audit_log a LEFT JOIN users actor ON actor.id = a.actor_id"
         " LEFT JOIN users target ON target.id = a.target_id"
-        " WHERE (?1 IS NULL OR a.actor_id = ?1 OR a.target_id = ?1) AND (?2 IS NULL OR a.at >= ?2)"
+        " WHERE (CAST(?1 AS BIGINT) IS NULL OR a.actor_id = ?1 OR a.target_id = ?1)"
+        " AND (CAST(?2 AS BIGINT) IS NULL OR a.at >= ?2)"
         " ORDER BY a.at DESC, a.id DESC LIMIT ?3");
     if (user_id) q.bind(1, *user_id);
     if (since) q.bind(2, *since);

@@ -24,14 +24,14 @@ EmailChange read_change(const Statement& row) {
 std::int64_t EmailChangeStore::request(std::int64_t user_id, const std::optional<std::string>& old_email,
                                        std::string_view new_email, std::int64_t now, std::int64_t expires_at) {
     drop_pending(user_id);
-    db_.query("INSERT INTO email_changes (user_id, old_email, new_email, requested_at, expires_at) VALUES (?,?,?,?,?)")
+    return db_.query("INSERT INTO email_changes (user_id, old_email, new_email, requested_at, expires_at) VALUES (?,?,?,?,?)"
+                     " RETURNING id")
         .bind(1, user_id)
         .bind(2, old_email)
         .bind(3, new_email)
         .bind(4, now)
         .bind(5, expires_at)
-        .run();
-    return db_.last_insert_id();
+        .returned_id();
 }
 
 std::optional<EmailChange> EmailChangeStore::pending(std::int64_t user_id) {

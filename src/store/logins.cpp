@@ -28,9 +28,9 @@ Login read_login(const Statement& row) {
 }  // namespace
 
 std::int64_t LoginStore::insert(const Login& l) {
-    db_.query(
+    return db_.query(
            "INSERT INTO logins (user_id, kind, key_hash, device, ip, created_at, last_seen_at, expires_at, current_jti,"
-           " auth_hash, remember, authenticated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
+           " auth_hash, remember, authenticated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id")
         .bind(1, l.user_id)
         .bind(2, l.kind)
         .bind(3, l.key_hash)
@@ -43,8 +43,7 @@ std::int64_t LoginStore::insert(const Login& l) {
         .bind(10, l.auth_hash)
         .bind(11, l.remember)
         .bind(12, l.created_at)  // a login is opened by a proof: it is authenticated now
-        .run();
-    return db_.last_insert_id();
+        .returned_id();
 }
 
 std::optional<Login> LoginStore::find(std::int64_t id) {
@@ -81,15 +80,21 @@ void LoginStore::revoke(std::int64_t id, std::int64_t now) {
     db_.query("UPDATE logins SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").bind(1, now).bind(2, id).run();
 }
 
-void LoginStore::rotate(std::int64_t id, std::string_view old_jti, std::string_view new_jti, std::int64_t now,
+bool LoginStore::rotate(std::int64_t id, std::string_view old_jti, std::string_view new_jti, std::int64_t now,
                         std::int64_t expires_at, std::int64_t old_expires_at) {
-    blacklist(old_jti, id, now, old_expires_at);
-    db_.query("UPDATE logins SET current_jti = ?, expires_at = ?, last_seen_at = ? WHERE id = ?")
+    // Conditional: of two requests rotating one token at once (two hosts, PostgreSQL's read committed),
+    // the second waits for the first's row lock, then finds current_jti changed and changes nothing.
+    db_.query("UPDATE logins SET current_jti = ?, expires_at = ?, last_seen_at = ?"
+              " WHERE id = ? AND current_jti = ? AND revoked_at IS NULL")
         .bind(1, new_jti)
         .bind(2, expires_at)
         .bind(3, now)
         .bind(4, id)
+        .bind(5, old_jti)
         .run();
+    if (db_.changes() != 1) return false;
+    blacklist(old_jti, id, now, old_expires_at);
+    return true;
 }
 
 void LoginStore::set_current_jti(std::int64_t id, std::string_view jti) {
@@ -114,7 +119,7 @@ std::optional<BlacklistedRefresh> LoginStore::blacklisted(std::string_view jti) 
 }
 
 void LoginStore::blacklist(std::string_view jti, std::int64_t login_id, std::int64_t now, std::int64_t expires_at) {
-    db_.query("INSERT OR IGNORE INTO refresh_blacklist (jti, login_id, rotated_at, expires_at) VALUES (?,?,?,?)")
+    db_.query("INSERT INTO refresh_blacklist (jti, login_id, rotated_at, expires_at) VALUES (?,?,?,?) ON CONFLICT DO NOTHING")
         .bind(1, jti)
         .bind(2, login_id)
         .bind(3, now)

@@ -14,7 +14,7 @@ bool MfaStore::save_pending(std::int64_t user_id, std::string_view sealed_secret
     auto q = db_.query(
         "INSERT INTO mfa_totp (user_id, secret, pending_until) VALUES (?1, ?2, ?3)"
         " ON CONFLICT (user_id) DO UPDATE SET secret = ?2, pending_until = ?3, last_step = -1"
-        " WHERE confirmed_at IS NULL");
+        " WHERE mfa_totp.confirmed_at IS NULL");
     q.bind(1, user_id).bind(2, std::string(sealed_secret)).bind(3, pending_until);
     q.run();
     return db_.changes() == 1;

@@ -6,11 +6,10 @@ std::int64_t OutboxStore::enqueue(std::string_view channel, std::string_view rec
                                   std::string_view text_body, std::string_view html_body, std::int64_t now) {
     auto q = db_.query(
         "INSERT INTO outbox (channel, recipient, subject, text_body, html_body, created_at, next_attempt_at)"
-        " VALUES (?,?,?,?,?,?,?)");
+        " VALUES (?,?,?,?,?,?,?) RETURNING id");
     q.bind(1, channel).bind(2, recipient).bind(3, subject).bind(4, text_body).bind(5, html_body);
     q.bind(6, now).bind(7, now);
-    q.run();
-    return db_.last_insert_id();
+    return q.returned_id();
 }
 
 std::vector<OutboxMessage> OutboxStore::due(std::int64_t now, int limit) {
@@ -25,6 +24,15 @@ std::vector<OutboxMessage> OutboxStore::due(std::int64_t now, int limit) {
                        row.column_text(4), row.column_text(5), static_cast<int>(row.column_int(6)), row.column_int(7)});
     }
     return out;
+}
+
+bool OutboxStore::claim(std::int64_t id, std::int64_t now, std::int64_t lease_until) {
+    db_.query("UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND sent_at IS NULL AND next_attempt_at <= ?")
+        .bind(1, lease_until)
+        .bind(2, id)
+        .bind(3, now)
+        .run();
+    return db_.changes() == 1;
 }
 
 void OutboxStore::mark_sent(std::int64_t id, std::int64_t now) {

@@ -53,14 +53,19 @@ std::string like_patterns(const std::vector<std::string>& terms) {
     return patterns.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-// No term fails to match some field. casefold() is the connection's SQL function (database.cpp).
-constexpr std::string_view kMatchesEveryTerm =
-    " WHERE NOT EXISTS (SELECT 1 FROM json_each(?) AS term WHERE NOT ("
-    "casefold(ifnull(email, '')) LIKE term.value ESCAPE '\\'"
-    " OR casefold(ifnull(name, '')) LIKE term.value ESCAPE '\\'"
-    " OR casefold(first_name) LIKE term.value ESCAPE '\\'"
-    " OR casefold(last_name) LIKE term.value ESCAPE '\\'"
-    " OR ifnull(phone, '') LIKE term.value ESCAPE '\\'))";
+// No term fails to match some field. casefold() is the connection's SQL function (store/sqlite.cpp;
+// PostgreSQL's comes with its migration 0009); each engine spells "the rows of a JSON array" its way.
+std::string matches_every_term(Engine engine) {
+    const std::string terms = engine == Engine::Postgresql ? "json_array_elements_text(CAST(? AS json)) AS term(value)"
+                                                           : "json_each(?) AS term";
+    return " WHERE NOT EXISTS (SELECT 1 FROM " + terms +
+           " WHERE NOT ("
+           "casefold(coalesce(email, '')) LIKE term.value ESCAPE '\\'"
+           " OR casefold(coalesce(name, '')) LIKE term.value ESCAPE '\\'"
+           " OR casefold(first_name) LIKE term.value ESCAPE '\\'"
+           " OR casefold(last_name) LIKE term.value ESCAPE '\\'"
+           " OR coalesce(phone, '') LIKE term.value ESCAPE '\\'))";
+}
 
 std::optional<User> first_user(Query& q) {
     if (!q.step()) return std::nullopt;
@@ -73,13 +78,12 @@ std::int64_t UserStore::insert(const User& u) {
     auto q = db_.query(
         "INSERT INTO users (email, name, first_name, last_name, phone, date_of_birth, gender, password,"
         " is_active, is_staff, is_superuser, is_verified, date_joined, last_login, phone_verified, email_key, name_key)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
     q.bind(1, u.email).bind(2, u.name).bind(3, u.first_name).bind(4, u.last_name).bind(5, u.phone);
     q.bind(6, u.date_of_birth).bind(7, u.gender).bind(8, u.password_hash).bind(9, u.is_active);
     q.bind(10, u.is_staff).bind(11, u.is_superuser).bind(12, u.is_verified).bind(13, u.date_joined);
     q.bind(14, u.last_login).bind(15, u.phone_verified).bind(16, folded(u.email)).bind(17, folded(u.name));
-    q.run();
-    return db_.last_insert_id();
+    return q.returned_id();
 }
 
 std::optional<User> UserStore::find_by_id(std::int64_t id) {
@@ -184,7 +188,7 @@ std::int64_t UserStore::count() {
 }
 
 std::int64_t UserStore::count_matching(const std::vector<std::string>& terms) {
-    static const std::string sql = "SELECT count(*) FROM users" + std::string(kMatchesEveryTerm);
+    const std::string sql = "SELECT count(*) FROM users" + matches_every_term(db_.engine());
     auto q = db_.query(sql);
     q.bind(1, like_patterns(terms));
     q.step();
@@ -193,8 +197,8 @@ std::int64_t UserStore::count_matching(const std::vector<std::string>& terms) {
 
 std::vector<User> UserStore::page_matching(const std::vector<std::string>& terms, std::int64_t limit,
                                            std::int64_t offset) {
-    static const std::string sql =
-        "SELECT " + std::string(kColumns) + " FROM users" + std::string(kMatchesEveryTerm) + " ORDER BY id LIMIT ? OFFSET ?";
+    const std::string sql =
+        "SELECT " + std::string(kColumns) + " FROM users" + matches_every_term(db_.engine()) + " ORDER BY id LIMIT ? OFFSET ?";
     auto q = db_.query(sql);
     q.bind(1, like_patterns(terms)).bind(2, limit).bind(3, offset);
     std::vector<User> out;

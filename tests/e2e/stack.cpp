@@ -27,6 +27,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "../test_postgres.hpp"
+
 extern char** environ;
 
 namespace gatehouse::e2e {
@@ -231,6 +233,10 @@ Stack::Stack(StackOptions options) : options_(std::move(options)) {
     log_path_ = dir_ + "/stack.log";
     try {
         std::tie(https_port_, http_port_) = pick_two_ports();
+        // Under tests/with-postgres.sh every stack gets a fresh PostgreSQL database of its own.
+        if (!testing::test_postgres().empty()) database_ = testing::fresh_postgres_database("e2e");
+        for (const auto& [name, value] : options_.env)
+            if (name == "GATEHOUSE_DATABASE") database_ = value;
         if (options_.own_memcached) start_memcached();
         launch_stack();
         if (options_.wait_healthy) wait_healthy();
@@ -281,6 +287,7 @@ void Stack::launch_stack() {
     vars["GATEHOUSE_NEW_DEVICE_MAIL"] = options_.new_device_mail ? "1" : "0";
     vars["GATEHOUSE_STAFF_REQUIRE_MFA"] = options_.staff_require_mfa ? "1" : "0";
     if (options_.own_memcached) vars["GATEHOUSE_MEMCACHED"] = memcached_socket_;
+    if (!database_.empty()) vars["GATEHOUSE_DATABASE"] = database_;
     for (const auto& [name, value] : options_.env) vars[name] = value;
 
     std::vector<std::string> env;
@@ -517,6 +524,7 @@ int run_gatehouse(const Stack& stack, const std::string& args, const std::string
     // The operator's settings are the server's: the same state dir and memcached.
     std::string settings = "GATEHOUSE_VAR='" + stack.var_dir() + "'";
     if (const auto memcached = stack.memcached_setting(); !memcached.empty()) settings += " GATEHOUSE_MEMCACHED='" + memcached + "'";
+    if (!stack.database_setting().empty()) settings += " GATEHOUSE_DATABASE='" + stack.database_setting() + "'";
     const std::string command = "env -i PATH=/usr/bin:/bin " + settings + " timeout 60 '" + stack.bin() + "' " + args +
                                 " >>'" + stack.dir() + "/gatehouse-cli.log' 2>&1";
     FILE* pipe = ::popen(command.c_str(), "w");
@@ -532,6 +540,7 @@ CommandResult run_gatehouse_output(const Stack& stack, const std::string& args, 
     const std::string out_path = stack.dir() + "/gatehouse-cli-" + std::to_string(++serial) + ".out";
     std::string settings = "GATEHOUSE_VAR='" + stack.var_dir() + "'";
     if (const auto memcached = stack.memcached_setting(); !memcached.empty()) settings += " GATEHOUSE_MEMCACHED='" + memcached + "'";
+    if (!stack.database_setting().empty()) settings += " GATEHOUSE_DATABASE='" + stack.database_setting() + "'";
     for (const auto& [name, value] : env) settings += " " + name + "='" + value + "'";  // later wins
     const std::string command = "env -i PATH=/usr/bin:/bin " + settings + " timeout 60 '" + stack.bin() + "' " + args +
                                 " >'" + out_path + "' 2>>'" + stack.dir() + "/gatehouse-cli.log'";

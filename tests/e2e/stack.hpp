@@ -53,6 +53,12 @@ public:
     const std::string& var_dir() const { return var_dir_; }  // GATEHOUSE_VAR
     // GATEHOUSE_MEMCACHED as the stack's gatehouse has it ("" when stack.sh starts its own).
     std::string memcached_setting() const;
+    // GATEHOUSE_DATABASE of the stack: "" (SQLite in $VAR) unless the suite runs under
+    // tests/with-postgres.sh (a fresh PostgreSQL database per stack) or the test set it.
+    const std::string& database_setting() const { return database_; }
+    bool on_postgresql() const { return !database_.empty() && !database_.starts_with("sqlite:"); }
+    // What store::Database and the engine's own shell (sqlite3, psql) open: the URI or the file.
+    std::string database_location() const { return on_postgresql() ? database_ : var_dir_ + "/gatehouse.db"; }
     const std::string& memcached_socket() const { return memcached_socket_; }
     const std::string& bin() const { return bin_; }  // the gatehouse binary the stack runs
     const std::string& home() const { return home_; }  // the checkout: nginx/, templates/, db/
@@ -87,7 +93,7 @@ private:
     StackOptions options_;
     std::string home_;  // the checkout (holds nginx/stack.sh)
     std::string bin_;   // the gatehouse binary
-    std::string dir_, var_dir_, memcached_socket_, log_path_;
+    std::string dir_, var_dir_, memcached_socket_, log_path_, database_;
     int https_port_ = 0, http_port_ = 0;
     pid_t stack_pid_ = 0;
     pid_t memcached_pid_ = 0;

@@ -383,7 +383,9 @@ BOOST_AUTO_TEST_CASE(api_token_login_gives_one_token_per_device_and_logout_delet
     BOOST_TEST(is_error(api.get("/api/me/", token_auth(std::string(40, 'a'))), 401, "token_not_valid"));
 
     // Stored hashed: the database holds the SHA-256 of the key, never the key.
-    std::string db = slurp(stack.var_dir() + "/gatehouse.db") + slurp(stack.var_dir() + "/gatehouse.db-wal");
+    std::string db = stack.on_postgresql()
+                         ? shell_output("pg_dump --data-only '" + stack.database_location() + "'")
+                         : slurp(stack.var_dir() + "/gatehouse.db") + slurp(stack.var_dir() + "/gatehouse.db-wal");
     BOOST_TEST_REQUIRE(!db.empty());
     BOOST_TEST(lacks(db, second));
     BOOST_TEST(contains(db, sha256_hex(second)));

@@ -3,7 +3,7 @@
 // stack: `check`, `users …`, `sessions …`, `clearsessions`, `outbox …` and `audit`, each once for what it
 // must do and once for what it must refuse, with the exit codes of the convention (0 ok, 1 failure,
 // 2 usage or refused input). What a command changes is checked through the site itself (the API, a
-// login) or with tools of their own (sqlite3, Python's cryptography, nginx), not with our own code.
+// login) or with tools of their own (sqlite3 or psql, Python's cryptography, nginx), not with our own code.
 #include "api_client.hpp"
 #include "checks.hpp"
 
@@ -29,21 +29,10 @@ std::string operator_label() {
     return "command line (" + std::string(entry && entry->pw_name ? entry->pw_name : "uid " + std::to_string(getuid())) + ")";
 }
 
-// The output of a shell command (stdout), trailing newline dropped.
-std::string shell(const std::string& command) {
-    std::string out;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (!pipe) return out;
-    char buffer[4096];
-    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
-    ::pclose(pipe);
-    while (!out.empty() && out.back() == '\n') out.pop_back();
-    return out;
-}
-
-// A SQL answer from the sqlite3 shell, on the stack's database.
+// A SQL answer from the engine's own shell (sqlite3 or psql: both print columns joined by '|').
 std::string sql(const Stack& stack, const std::string& query) {
-    return shell("sqlite3 '" + stack.var_dir() + "/gatehouse.db' \"" + query + "\"");
+    if (stack.on_postgresql()) return shell_output("psql -X -q -At '" + stack.database_location() + "' -c \"" + query + "\"");
+    return shell_output("sqlite3 '" + stack.database_location() + "' \"" + query + "\"");
 }
 
 json parsed(const CommandResult& r) {
@@ -130,7 +119,7 @@ BOOST_AUTO_TEST_CASE(check_passes_on_a_healthy_stack) {
     BOOST_TEST(has_line(r.out, "ok", "nginx", "nginx -t accepts"), r.out);
     BOOST_TEST(lacks(r.out, "FAIL"));
     // The days left are what Python's cryptography reads in the certificate nginx serves.
-    const std::string days = shell(
+    const std::string days = shell_output(
         "python3 -c \"import sys, datetime; from cryptography import x509; "
         "c = x509.load_pem_x509_certificate(open(sys.argv[1], 'rb').read()); "
         "print((c.not_valid_after_utc - datetime.datetime.now(datetime.timezone.utc)).days)\" '" +
@@ -329,8 +318,9 @@ BOOST_AUTO_TEST_CASE(sessions_list_and_revoke_one_or_all_then_clearsessions_drop
     BOOST_TEST(cleared.status == 0);
     BOOST_TEST(std::regex_search(cleared.out, std::regex("deleted [0-9]+ expired or revoked login")), cleared.out);
     BOOST_TEST(sql(stack, user_logins) == "0");
-    BOOST_TEST(sql(stack, "SELECT count(*) FROM logins WHERE revoked_at IS NOT NULL OR expires_at < strftime('%s','now')") == "0");
-    BOOST_TEST(sql(stack, "SELECT count(*) FROM refresh_blacklist WHERE expires_at < strftime('%s','now')") == "0");
+    const std::string now = std::to_string(unix_now());
+    BOOST_TEST(sql(stack, "SELECT count(*) FROM logins WHERE revoked_at IS NOT NULL OR expires_at < " + now) == "0");
+    BOOST_TEST(sql(stack, "SELECT count(*) FROM refresh_blacklist WHERE expires_at < " + now) == "0");
 }
 
 BOOST_AUTO_TEST_CASE(sessions_refuse_bad_input_and_unknown_logins) {
@@ -378,8 +368,7 @@ BOOST_AUTO_TEST_CASE(outbox_lists_failed_mail_and_retry_makes_it_due_now) {
     const auto id = message.at("id").get<std::int64_t>();
     const auto started = std::chrono::steady_clock::now();
     BOOST_TEST(run_gatehouse_output(stack, "outbox retry " + std::to_string(id)).status == 0);
-    const auto due = std::stoll(sql(stack, "SELECT next_attempt_at - strftime('%s','now') FROM outbox WHERE id = " +
-                                               std::to_string(id)));
+    const auto due = std::stoll(sql(stack, "SELECT next_attempt_at FROM outbox WHERE id = " + std::to_string(id))) - unix_now();
     const int tries_now = std::stoi(sql(stack, "SELECT attempts FROM outbox WHERE id = " + std::to_string(id)));
     BOOST_TEST((due <= 0 || tries_now > tries), "not due now: in " << due << " s");
     BOOST_TEST(wait_until(std::chrono::seconds(3), [&] {

@@ -74,7 +74,7 @@ struct AccountsFixture {
     Memcached memcached;
     TempDir dir;
     store::Cache cache{memcached.socket};
-    store::Database db{dir.file("gatehouse.db")};
+    store::Database db{dir.database()};
     core::ManualClock clock{kAccountsStart};
     core::Log log{2, core::LogLevel::Error};
     core::Templates templates{"templates"};
@@ -84,7 +84,7 @@ struct AccountsFixture {
 
     AccountsFixture() {
         BOOST_REQUIRE_MESSAGE(std::filesystem::is_directory("db/migrations"), "run the tests from the repository root");
-        store::apply_migrations(db, store::read_migrations("db/migrations"));
+        store::apply_migrations(db, store::read_migrations("db/migrations", db.engine()));
     }
 
     // A user written straight to the table (no signup, no throttle, no mail).

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "../test_postgres.hpp"
+
 namespace gatehouse::test {
 
 class TempDir {
@@ -25,9 +27,17 @@ public:
     const std::string& path() const { return path_; }
     std::string file(const std::string& name) const { return path_ + "/" + name; }
     void write(const std::string& name, const std::string& text) const { std::ofstream(file(name)) << text; }
+    // This test's database: SQLite in this directory, or a fresh PostgreSQL database when the suite
+    // runs under tests/with-postgres.sh (the same one at every call).
+    const std::string& database() const {
+        if (database_.empty())
+            database_ = testing::test_postgres().empty() ? file("gatehouse.db") : testing::fresh_postgres_database("unit");
+        return database_;
+    }
 
 private:
     std::string path_;
+    mutable std::string database_;
 };
 
 }  // namespace gatehouse::test

@@ -28,10 +28,21 @@ struct Audited : test::AccountsFixture {
                                 std::optional<std::string> is_verified) {
         return {{}, {std::move(is_staff), std::move(is_active), std::move(is_verified)}};
     }
-    // A trigger that makes every write to `table` fail as a constraint would (RAISE(ABORT)).
+    // A trigger that makes every write to `table` fail as a constraint would (each engine's spelling).
     void refuse_writes_to(const std::string& table, const std::string& when = "INSERT") {
-        db.exec("CREATE TEMP TRIGGER refuse_" + table + " BEFORE " + when + " ON " + table +
-                " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+        if (db.engine() == store::Engine::Sqlite) {
+            db.exec("CREATE TEMP TRIGGER refuse_" + table + " BEFORE " + when + " ON " + table +
+                    " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+            return;
+        }
+        db.exec("CREATE OR REPLACE FUNCTION refused_by_the_test() RETURNS trigger LANGUAGE plpgsql AS"
+                " $$ BEGIN RAISE EXCEPTION 'refused by the test' USING ERRCODE = 'check_violation'; END $$");
+        db.exec("CREATE TRIGGER refuse_" + table + " BEFORE " + when + " ON " + table +
+                " FOR EACH ROW EXECUTE FUNCTION refused_by_the_test()");
+    }
+    void allow_writes_to(const std::string& table) {
+        db.exec(db.engine() == store::Engine::Sqlite ? "DROP TRIGGER temp.refuse_" + table
+                                                     : "DROP TRIGGER refuse_" + table + " ON " + table);
     }
 };
 
@@ -110,7 +121,7 @@ BOOST_AUTO_TEST_CASE(the_row_and_the_change_share_one_transaction) {
     BOOST_TEST(!accounts::update_user_as(services, admin, bob.id, flags(std::nullopt, "false", std::nullopt)).has_value());
     BOOST_TEST(rows().empty());
     BOOST_TEST(reload(bob.id).is_active);
-    db.exec("DROP TRIGGER temp.refuse_users");
+    allow_writes_to("users");
 
     // The audit write fails: the change does not happen either.
     refuse_writes_to("audit_log");
@@ -124,7 +135,7 @@ BOOST_AUTO_TEST_CASE(the_row_and_the_change_share_one_transaction) {
     create.fields.password1 = create.fields.password2 = test::kGoodPassword;
     BOOST_TEST(!accounts::create_user_as_staff(services, admin, create).has_value());
     BOOST_TEST(!store::UserStore(db).find_by_email("carol@example.org").has_value(), "not created without its audit row");
-    db.exec("DROP TRIGGER temp.refuse_audit_log");
+    allow_writes_to("audit_log");
     BOOST_TEST(rows().empty());
 }
 

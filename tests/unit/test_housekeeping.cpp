@@ -28,8 +28,8 @@ BOOST_AUTO_TEST_SUITE(housekeeping)
 
 BOOST_AUTO_TEST_CASE(sweeps_only_what_is_past_keeping) {
     test::TempDir dir;
-    store::Database db(dir.file("gatehouse.db"));
-    store::apply_migrations(db, store::read_migrations("db/migrations"));
+    store::Database db(dir.database());
+    store::apply_migrations(db, store::read_migrations("db/migrations", db.engine()));
     store::User user;
     user.email = "keep@example.org";
     user.date_joined = "2026-01-01T00:00:00Z";
@@ -75,8 +75,8 @@ BOOST_AUTO_TEST_CASE(sweeps_only_what_is_past_keeping) {
 
 BOOST_AUTO_TEST_CASE(email_changes_go_once_no_link_or_code_can_use_them) {
     test::TempDir dir;
-    store::Database db(dir.file("gatehouse.db"));
-    store::apply_migrations(db, store::read_migrations("db/migrations"));
+    store::Database db(dir.database());
+    store::apply_migrations(db, store::read_migrations("db/migrations", db.engine()));
     store::UserStore users(db);
     auto user_id = [&](const char* email) {
         store::User user;

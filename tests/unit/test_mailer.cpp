@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -57,7 +58,7 @@ std::string without_cr(std::string text) {
 
 struct MailerFixture {
     test::TempDir dir;
-    store::Database db{dir.file("gatehouse.db")};
+    store::Database db{dir.database()};
     store::OutboxStore outbox{db};
     core::Config config = core::make_config({}, {});
     int log_fd;
@@ -66,8 +67,9 @@ struct MailerFixture {
     MailerFixture()
         : log_fd(::open(dir.file("mailer.log").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)), log(log_fd) {
         BOOST_REQUIRE_MESSAGE(std::filesystem::is_directory("db/migrations"), "run the tests from the repository root");
-        store::apply_migrations(db, store::read_migrations("db/migrations"));
+        store::apply_migrations(db, store::read_migrations("db/migrations", db.engine()));
         config.var_dir = dir.path();
+        if (db.engine() == store::Engine::Postgresql) config.database = dir.database();
         config.secret_key = "unit-test-secret";
     }
     ~MailerFixture() { ::close(log_fd); }
@@ -212,14 +214,16 @@ BOOST_AUTO_TEST_CASE(non_ascii_sender_name_is_encoded) {
     BOOST_TEST(parse_mail(raw).from == "Café Gatehouse <noreply@example.org>");
 }
 
-// The mailer died between writing the file and marking the row sent: the next pass delivers the row
-// again, and the file backend still holds exactly one file for it.
+// The mailer died between writing the file and marking the row sent: once its delivery lease (5
+// minutes) is over, the next pass delivers the row again, and the file backend still holds exactly one
+// file for it.
 BOOST_AUTO_TEST_CASE(a_message_delivered_again_is_still_one_file) {
     const auto mail = enqueue("email", "carol@example.com", kSubject, kText, kHtml);
     const auto sms = enqueue("sms", "+14155552671", "", "Your code is 123456.", "");
     BOOST_TEST(server::deliver_due(config, db, log, kNow).sent == 2);
     db.exec("UPDATE outbox SET sent_at = NULL");  // as if mark_sent never ran
-    BOOST_TEST(server::deliver_due(config, db, log, kNow + 90).sent == 2);
+    BOOST_TEST(server::deliver_due(config, db, log, kNow + 299).sent == 0, "still leased to the mailer that died");
+    BOOST_TEST(server::deliver_due(config, db, log, kNow + 300).sent == 2);
     const auto mails = names_in(dir.file("mail"));
     const auto texts = names_in(dir.file("sms"));
     BOOST_REQUIRE(mails.size() == 1u);
@@ -457,6 +461,26 @@ BOOST_AUTO_TEST_CASE(stop_request_is_honoured_between_messages) {
     const auto count = server::deliver_due(config, db, log, kNow, 50, [&asked] { return ++asked > 1; });
     BOOST_TEST(count.sent == 1);
     BOOST_TEST(outbox.due(kNow, 10).size() == 1u);
+}
+
+// Every host runs a mailer on the one database (README: More than one machine): each message goes out
+// once, from whichever mailer claims it first.
+BOOST_AUTO_TEST_CASE(two_mailers_on_one_database_deliver_each_message_once) {
+    constexpr int kMessages = 40;
+    for (int i = 0; i < kMessages; ++i) enqueue("email", "m" + std::to_string(i) + "@example.com", kSubject, kText, kHtml);
+    std::atomic<int> sent{0}, ready{0};
+    std::vector<std::thread> mailers;
+    for (int m = 0; m < 2; ++m)
+        mailers.emplace_back([&] {
+            store::Database own(dir.database());  // another host's mailer: its own connection
+            ++ready;
+            while (ready < 2) std::this_thread::yield();
+            sent += server::deliver_due(config, own, log, kNow, kMessages).sent;
+        });
+    for (auto& t : mailers) t.join();
+    BOOST_TEST(sent == kMessages);
+    BOOST_TEST(names_in(dir.file("mail")).size() == static_cast<std::size_t>(kMessages));
+    BOOST_TEST(outbox.due(kNow + 3600, kMessages).empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

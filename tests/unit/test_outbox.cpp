@@ -21,12 +21,12 @@ constexpr std::int64_t kNow = 1'700'000'000;
 
 struct OutboxDatabase {
     test::TempDir dir;
-    store::Database db{dir.file("gatehouse.db")};
+    store::Database db{dir.database()};
     OutboxStore outbox{db};
 
     OutboxDatabase() {
         BOOST_REQUIRE_MESSAGE(std::filesystem::is_directory("db/migrations"), "run the tests from the repository root");
-        store::apply_migrations(db, store::read_migrations("db/migrations"));
+        store::apply_migrations(db, store::read_migrations("db/migrations", db.engine()));
     }
 
     std::int64_t enqueue_committed(std::string_view channel, std::string_view recipient, std::int64_t now = kNow) {

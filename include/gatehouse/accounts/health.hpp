@@ -20,6 +20,7 @@ Health check_health(Services& services);
 
 // What `gatehouse check` finds in the database, without changing it (no migration, no file created).
 struct DatabaseReport {
+    std::string where;                  // the database, password left out (a path or a postgresql:// URI)
     bool exists = false;
     std::vector<std::string> problems;  // PRAGMA integrity_check's findings
     std::vector<std::string> pending;   // migrations under GATEHOUSE_HOME/db/migrations not yet applied

@@ -15,6 +15,7 @@ using Args = std::vector<std::string>;  // the words after `gatehouse`, the comm
 // serve.cpp
 int serve(core::Config& config);
 int migrate(const core::Config& config);
+int migrate_data(const core::Config& config, const Args& args);  // --from LOCATION --to LOCATION
 
 // users.cpp
 int createsuperuser(const core::Config& config, const Args& args);

@@ -22,6 +22,7 @@ struct Config {
     std::string secret_key;          // from env, else $VAR/secret.key (see ensure_secrets)
     std::string jwe_key;             // base64url of 32 bytes
     bool jwt_encrypt = false;
+    std::string database;            // "" → SQLite in $VAR/gatehouse.db; sqlite:///path or postgresql://…
     std::string memcached;           // "" → own server on $VAR/run/memcached.sock
     int workers = 0;                 // 0 → 2 × cores
     int max_requests = 10000;        // a worker is recycled after this many requests (0: never)
@@ -64,6 +65,8 @@ struct Config {
     bool staff_require_mfa = true;   // staff without TOTP: sent to /accounts/2fa/ by /admin/, 403 on staff API calls
 
     std::string db_path() const;              // $VAR/gatehouse.db
+    std::string database_url() const;         // GATEHOUSE_DATABASE, else sqlite:///$VAR/gatehouse.db
+    bool uses_postgresql() const;
     std::string socket_path() const;          // GATEHOUSE_SOCKET, else $VAR/run/gatehouse.sock (FastCGI)
     std::string memcached_servers() const;    // GATEHOUSE_MEMCACHED or $VAR/run/memcached.sock
     int effective_workers() const;

@@ -6,7 +6,7 @@
 namespace gatehouse::core {
 
 // What was unavailable, for the error counters of /metrics.
-enum class Backend : std::uint8_t { Other, Sqlite, Memcached };
+enum class Backend : std::uint8_t { Other, Sqlite, Memcached, Postgresql };
 
 // An infrastructure failure (database or memcached unreachable, disk full…): the request is
 // answered 503 with Retry-After at the top of the worker, and the worker lives on.

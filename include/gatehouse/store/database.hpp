@@ -1,5 +1,6 @@
 #pragma once
-// SQLite with RAII: one connection per worker, statements prepared once and reused.
+// The database: SQLite (one file, the default) or PostgreSQL (libpq), behind one interface. One
+// connection per worker; statements prepared once and kept for the connection's life.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -9,9 +10,6 @@
 #include <string_view>
 #include <vector>
 
-struct sqlite3;
-struct sqlite3_stmt;
-
 namespace gatehouse::store {
 
 // A UNIQUE/CHECK/FOREIGN KEY constraint refused a write (e.g. email taken).
@@ -19,34 +17,53 @@ struct ConstraintError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+enum class Engine : std::uint8_t { Sqlite, Postgresql };
+
+// Where a database is (README: GATEHOUSE_DATABASE): "postgresql://…" (or "postgres://…", libpq's
+// URI), "sqlite:///relative/path" or "sqlite:////absolute/path" (SQLAlchemy's spelling), or a bare
+// file path for SQLite. Throws std::invalid_argument for another scheme or an empty path.
+struct Location {
+    Engine engine;
+    std::string target;  // the SQLite file path, or the PostgreSQL URI as given
+};
+Location parse_location(std::string_view location);
+// The location without a password, for messages and logs.
+std::string redacted(std::string_view location);
+
+// One prepared statement of a connection. SQL is written with ? placeholders for both engines.
 class Statement {
 public:
-    Statement(sqlite3* db, std::string_view sql);
-    ~Statement();
-    Statement(const Statement&) = delete;
-    Statement& operator=(const Statement&) = delete;
+    virtual ~Statement() = default;
 
-    Statement& bind(int index, std::int64_t value);
-    Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
-    Statement& bind(int index, bool value) { return bind(index, static_cast<std::int64_t>(value)); }
-    Statement& bind(int index, std::string_view value);
-    Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
-    Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
-    Statement& bind(int index, const std::optional<std::string>& value);
-    Statement& bind_null(int index);
+    Statement& bind(int index, std::int64_t value) { return bind_int(index, value); }
+    Statement& bind(int index, int value) { return bind_int(index, value); }
+    Statement& bind(int index, bool value) { return bind_int(index, value ? 1 : 0); }
+    Statement& bind(int index, std::string_view value) { return bind_text(index, value); }
+    Statement& bind(int index, const char* value) { return bind_text(index, value); }
+    Statement& bind(int index, const std::string& value) { return bind_text(index, value); }
+    Statement& bind(int index, const std::optional<std::string>& value) {
+        return value ? bind_text(index, *value) : bind_null(index);
+    }
+    virtual Statement& bind_int(int index, std::int64_t value) = 0;
+    virtual Statement& bind_text(int index, std::string_view value) = 0;
+    virtual Statement& bind_null(int index) = 0;
 
-    bool step();            // true while there is a row; throws on error
-    void run();             // step to completion (for writes)
-    void reset();           // ready for reuse, bindings cleared
+    virtual bool step() = 0;  // true while there is a row; throws on error
+    void run() {              // step to completion (for writes)
+        while (step()) {
+        }
+    }
+    virtual void reset() = 0;  // ready for reuse, bindings cleared
 
-    std::int64_t column_int(int index) const;
-    std::string column_text(int index) const;
-    std::optional<std::string> column_optional_text(int index) const;
-    bool column_is_null(int index) const;
-
-private:
-    sqlite3* db_;
-    sqlite3_stmt* stmt_ = nullptr;
+    virtual std::int64_t column_int(int index) const = 0;
+    virtual std::string column_text(int index) const = 0;
+    std::optional<std::string> column_optional_text(int index) const {
+        if (column_is_null(index)) return std::nullopt;
+        return column_text(index);
+    }
+    virtual bool column_is_null(int index) const = 0;
+    virtual int column_count() const = 0;
+    virtual std::string column_name(int index) const = 0;
 };
 
 // Resets its statement when it goes out of scope, so a cached statement is always clean.
@@ -67,34 +84,64 @@ public:
     }
     bool step() { return statement_.step(); }
     void run() { statement_.run(); }
+    // The id of the row an "INSERT … RETURNING id" wrote (both engines; there is no last_insert_id).
+    std::int64_t returned_id() {
+        if (!statement_.step()) throw std::logic_error("database: INSERT … RETURNING id returned no row");
+        const std::int64_t id = statement_.column_int(0);
+        statement_.run();
+        return id;
+    }
     const Statement& row() const { return statement_; }
 
 private:
     Statement& statement_;
 };
 
+// One engine's connection (store/sqlite.cpp, store/postgresql.cpp).
+class Connection {
+public:
+    virtual ~Connection() = default;
+    virtual std::unique_ptr<Statement> prepare(std::string_view sql) = 0;
+    virtual void exec(const std::string& sql) = 0;  // one or more statements, no results, no placeholders
+    virtual int changes() const = 0;                // rows the latest write changed
+    virtual void begin() = 0;                       // a transaction that writes
+    virtual void commit() = 0;
+    virtual void rollback() = 0;
+    virtual void begin_snapshot() = 0;              // a consistent read while others write; ends with rollback()
+    virtual bool has_table(std::string_view name) = 0;
+    virtual std::vector<std::string> table_names() = 0;  // the schema's tables, the engine's own excluded
+    virtual std::vector<std::string> integrity_problems() = 0;
+};
+
 class Database {
 public:
-    explicit Database(const std::string& path);
+    explicit Database(std::string_view location);  // see Location
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
 
+    Engine engine() const { return engine_; }
     // A prepared statement for this SQL text, compiled on first use and kept for the connection.
     Query query(std::string_view sql);
-    void exec(const std::string& sql);   // one or more statements, no results
-    std::int64_t last_insert_id() const;
-    int changes() const;
-    // PRAGMA integrity_check's findings; empty when the file is sound.
-    std::vector<std::string> integrity_problems();
-    sqlite3* handle() { return db_; }
+    void exec(const std::string& sql);
+    int changes() const { return connection_->changes(); }
+    bool has_table(std::string_view name) { return connection_->has_table(name); }
+    std::vector<std::string> table_names() { return connection_->table_names(); }
+    // What the engine's own check finds wrong (SQLite's integrity_check); empty when sound.
+    std::vector<std::string> integrity_problems() { return connection_->integrity_problems(); }
+    Connection& connection() { return *connection_; }
 
 private:
-    sqlite3* db_ = nullptr;
+    Engine engine_;
+    std::unique_ptr<Connection> connection_;
     std::map<std::string, std::unique_ptr<Statement>, std::less<>> statements_;
 };
 
-// BEGIN IMMEDIATE … COMMIT; rolls back when it is destroyed without commit().
+std::unique_ptr<Connection> open_sqlite(const std::string& path);
+std::unique_ptr<Connection> open_postgresql(const std::string& uri);
+
+// A writing transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: BEGIN, read committed — the stores
+// make their read-then-write steps conditional updates); rolls back when destroyed without commit().
 class Transaction {
 public:
     explicit Transaction(Database& db);

@@ -41,8 +41,9 @@ public:
     std::vector<Login> live_for_user(std::int64_t user_id, std::int64_t now);
     void touch(std::int64_t id, std::int64_t now, std::string_view ip);
     void revoke(std::int64_t id, std::int64_t now);
-    // A JWT family's refresh rotation: the old jti is blacklisted, the new one becomes current.
-    void rotate(std::int64_t id, std::string_view old_jti, std::string_view new_jti, std::int64_t now,
+    // A JWT family's refresh rotation: the new jti becomes current and the old one is blacklisted, if
+    // old_jti is still current (false: another request rotated it first, or the login has ended).
+    bool rotate(std::int64_t id, std::string_view old_jti, std::string_view new_jti, std::int64_t now,
                 std::int64_t expires_at, std::int64_t old_expires_at);
     void set_current_jti(std::int64_t id, std::string_view jti);
     // When the login last proved the password (or a phone code): its creation, or the last re-entry.

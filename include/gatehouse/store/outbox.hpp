@@ -51,6 +51,11 @@ public:
     // Unsent messages with next_attempt_at <= now, the earliest due first, at most `limit`.
     std::vector<OutboxMessage> due(std::int64_t now, int limit);
 
+    // Taken for delivery by this mailer: true only for the one mailer (of every host's) whose claim
+    // moved the message's next attempt from "due by now" to lease_until; the others skip it. A mailer
+    // that dies while delivering leaves it due again at lease_until (mail is delivered at least once).
+    bool claim(std::int64_t id, std::int64_t now, std::int64_t lease_until);
+
     // Delivered: never due again. The bodies are emptied (they may hold codes and links).
     void mark_sent(std::int64_t id, std::int64_t now);
 
