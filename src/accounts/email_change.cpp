@@ -38,8 +38,10 @@ std::expected<User, Refusal> apply_change(Services& s, const User& user, const E
     changed.is_verified = true;
     try {
         store::Transaction tx(s.db);
+        // First, and conditional: of two requests confirming at once (two hosts), one goes on.
+        if (!store::EmailChangeStore(s.db).confirm(change.id, s.now()))
+            return std::unexpected(refuse(Outcome::NoPendingEmailChange));
         store::UserStore(s.db).set_email(user.id, changed.email, true);
-        store::EmailChangeStore(s.db).confirm(change.id, s.now());
         if (change.old_email) {
             ctemplate::TemplateDictionary dict("email_changed");
             dict.SetValue("SITE_URL", s.site_url());
@@ -152,9 +154,9 @@ std::expected<UndoableChange, Refusal> undo_email_change(Services& s, std::strin
     if (taken_by_other(s, *change->old_email, user->id)) return std::unexpected(refuse(Outcome::EmailTaken));
     try {
         store::Transaction tx(s.db);
-        store::UserStore(s.db).set_email(user->id, change->old_email, true);
         store::EmailChangeStore changes(s.db);
-        changes.undo(change->id, s.now());
+        if (!changes.undo(change->id, s.now())) return std::unexpected(refuse(Outcome::UndoLinkInvalid));
+        store::UserStore(s.db).set_email(user->id, change->old_email, true);
         changes.drop_pending(user->id);
         Actor actor{user->id, "the old address's undo link", client.ip};
         audit(s, actor, user->id, "email_change_undone",

@@ -54,8 +54,9 @@ void EmailChangeStore::drop_pending(std::int64_t user_id) {
     db_.query("DELETE FROM email_changes WHERE user_id = ? AND confirmed_at IS NULL").bind(1, user_id).run();
 }
 
-void EmailChangeStore::confirm(std::int64_t id, std::int64_t now) {
-    db_.query("UPDATE email_changes SET confirmed_at = ? WHERE id = ?").bind(1, now).bind(2, id).run();
+bool EmailChangeStore::confirm(std::int64_t id, std::int64_t now) {
+    db_.query("UPDATE email_changes SET confirmed_at = ? WHERE id = ? AND confirmed_at IS NULL").bind(1, now).bind(2, id).run();
+    return db_.changes() == 1;
 }
 
 std::vector<EmailChange> EmailChangeStore::undoable(std::int64_t user_id, std::int64_t since) {
@@ -69,8 +70,9 @@ std::vector<EmailChange> EmailChangeStore::undoable(std::int64_t user_id, std::i
     return out;
 }
 
-void EmailChangeStore::undo(std::int64_t id, std::int64_t now) {
-    db_.query("UPDATE email_changes SET undone_at = ? WHERE id = ?").bind(1, now).bind(2, id).run();
+bool EmailChangeStore::undo(std::int64_t id, std::int64_t now) {
+    db_.query("UPDATE email_changes SET undone_at = ? WHERE id = ? AND undone_at IS NULL").bind(1, now).bind(2, id).run();
+    return db_.changes() == 1;
 }
 
 int EmailChangeStore::sweep(std::int64_t now, std::int64_t undo_seconds) {

@@ -32,10 +32,10 @@ public:
     std::optional<EmailChange> pending(std::int64_t user_id);
     std::optional<EmailChange> find(std::int64_t id);
     void drop_pending(std::int64_t user_id);
-    void confirm(std::int64_t id, std::int64_t now);
+    bool confirm(std::int64_t id, std::int64_t now);  // false: confirmed already (by a concurrent request)
     // Confirmed, not undone, confirmed after `since`: newest first.
     std::vector<EmailChange> undoable(std::int64_t user_id, std::int64_t since);
-    void undo(std::int64_t id, std::int64_t now);
+    bool undo(std::int64_t id, std::int64_t now);  // false: undone already (by a concurrent request)
     // Deletes the rows no link or code can use any more: requests past their deadline, undone
     // changes, and changes confirmed more than undo_seconds ago (the audit log keeps their story).
     // Returns how many.
