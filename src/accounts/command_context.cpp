@@ -16,7 +16,7 @@ std::vector<std::string> migrate_database(const core::Config& config) {
 struct CommandContext::Parts {
     explicit Parts(const core::Config& config)
         : db(config.database_url()),
-          cache(config.memcached_servers()),
+          cache(config.memcached_servers(), config.effective_memcached_replicas()),
           templates(config.home + "/templates"),
           policy({config.password_min_length, config.password_composition}, config.home + "/db/common-passwords.txt") {}
     store::Database db;

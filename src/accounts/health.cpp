@@ -18,7 +18,7 @@ Health check_health(Services& s) {
     } catch (const std::exception&) {
         health.db = false;
     }
-    health.memcached = s.cache.ping();
+    health.memcached = s.cache.every_key_has_a_copy();  // one server down is no outage with replicas
     return health;
 }
 
@@ -40,7 +40,7 @@ DatabaseReport inspect_database(const core::Config& config) {
 
 bool memcached_reachable(const core::Config& config) {
     try {
-        store::Cache cache(config.memcached_servers());
+        store::Cache cache(config.memcached_servers(), config.effective_memcached_replicas());
         return cache.ping();
     } catch (const std::exception&) {
         return false;

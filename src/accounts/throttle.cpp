@@ -93,7 +93,7 @@ ThrottleDecision Throttle::hit(std::string_view scope, std::string_view subject,
             return refused(scope, seconds_until_room(times, limit, now, window_seconds));
         times.push_back(now);
         const std::string value = serialize(times);
-        if (stored ? cache_.cas(key, value, ttl, stored->version) : cache_.add(key, value, ttl)) return {true, 0};
+        if (stored ? cache_.cas(key, value, ttl, *stored) : cache_.add(key, value, ttl)) return {true, 0};
         // Another worker wrote in between: read again.
     }
     return refused(scope, 1);

@@ -51,6 +51,16 @@ std::string parse_choice(const std::string& key, const std::string& value,
     throw ConfigError(key + ": must be one of " + allowed + ", got '" + value + "'");
 }
 
+// GATEHOUSE_MEMCACHED's entries, as store::Cache reads them (empty items skipped).
+std::vector<std::string> memcached_server_list(const std::string& servers) {
+    std::vector<std::string> out;
+    std::stringstream list(servers);
+    std::string item;
+    while (std::getline(list, item, ','))
+        if (!item.empty()) out.push_back(item);
+    return out;
+}
+
 struct Setting {
     const char* key;  // without the GATEHOUSE_ prefix
     bool secret;
@@ -111,6 +121,11 @@ const std::vector<Setting>& settings_table() {
                 },
                 [](const Config& c) { return c.database; }},
         GH_STR("MEMCACHED", memcached, false),
+        Setting{"MEMCACHED_REPLICAS", false,
+                [](Config& c, const std::string& k, const std::string& v) {
+                    c.memcached_replicas = v.empty() || v == "auto" ? -1 : parse_int(k, v, 0, 64);
+                },
+                [](const Config& c) { return c.memcached_replicas < 0 ? std::string("auto") : std::to_string(c.memcached_replicas); }},
         GH_INT("WORKERS", workers, 0, 512),  // 0: 2 × cores (what `config` prints by default)
         GH_INT("MAX_REQUESTS", max_requests, 0, 1'000'000'000),
         GH_INT("DRAIN_TIMEOUT", drain_timeout, 1, 3600),
@@ -390,6 +405,11 @@ std::string Config::socket_path() const { return socket.empty() ? var_dir + "/ru
 std::string Config::memcached_servers() const {
     return memcached.empty() ? var_dir + "/run/memcached.sock" : memcached;
 }
+int Config::memcached_server_count() const { return static_cast<int>(memcached_server_list(memcached_servers()).size()); }
+int Config::effective_memcached_replicas() const {
+    if (memcached_replicas >= 0) return memcached_replicas;
+    return memcached_server_count() >= 3 ? 1 : 0;
+}
 int Config::effective_workers() const {
     if (workers > 0) return workers;
     const unsigned cores = std::thread::hardware_concurrency();
@@ -425,6 +445,22 @@ Settings parse_config_file(const std::string& text, const std::string& source_na
     return out;
 }
 
+namespace {
+
+// A server listed twice would hold a key and its replica both; replicas need as many other servers.
+void check_memcached_pool(const Config& config) {
+    const std::vector<std::string> servers = memcached_server_list(config.memcached_servers());
+    for (std::size_t i = 0; i < servers.size(); ++i)
+        if (std::find(servers.begin(), servers.begin() + static_cast<std::ptrdiff_t>(i), servers[i]) != servers.begin() + static_cast<std::ptrdiff_t>(i))
+            throw ConfigError("GATEHOUSE_MEMCACHED: '" + servers[i] + "' is listed twice");
+    if (config.memcached_replicas >= 0 && static_cast<std::size_t>(config.memcached_replicas) >= servers.size())
+        throw ConfigError("GATEHOUSE_MEMCACHED_REPLICAS: must be less than the number of memcached servers (" +
+                          std::to_string(servers.size()) + " in GATEHOUSE_MEMCACHED), got " +
+                          std::to_string(config.memcached_replicas));
+}
+
+}  // namespace
+
 Config make_config(const Settings& from_file, const Settings& from_env) {
     Config config;
     config.home = default_home();
@@ -434,6 +470,7 @@ Config make_config(const Settings& from_file, const Settings& from_env) {
         throw ConfigError("GATEHOUSE_SMS_URL: required when GATEHOUSE_SMS_BACKEND=http");
     if (config.https_port == config.http_port)
         throw ConfigError("GATEHOUSE_HTTP_PORT: must differ from GATEHOUSE_HTTPS_PORT");
+    check_memcached_pool(config);
     return config;
 }
 

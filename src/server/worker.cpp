@@ -126,7 +126,8 @@ std::unique_ptr<WorkerContext> worker_init_child(const WorkerSetup& setup) {
     std::unique_ptr<store::Cache> cache;
     try {
         db = std::make_unique<store::Database>(setup.config.database_url());
-        cache = std::make_unique<store::Cache>(setup.config.memcached_servers());
+        cache = std::make_unique<store::Cache>(setup.config.memcached_servers(),
+                                               setup.config.effective_memcached_replicas());
     } catch (const std::exception& e) {
         setup.log.error(std::string("worker cannot start: ") + e.what());
         _exit(1);

@@ -218,4 +218,27 @@ BOOST_AUTO_TEST_CASE(config_as_shell_exports_absolute_paths_that_read_back_the_s
     BOOST_TEST(config_as_shell(make_config({}, exported)) == shell);
 }
 
+// GATEHOUSE_MEMCACHED_REPLICAS: "auto" gives one extra copy from three servers on; a number must leave
+// each copy a server of its own.
+BOOST_AUTO_TEST_CASE(memcached_replicas) {
+    const std::string three = "10.0.0.4:11211,10.0.0.5:11211,10.0.0.6:11211";
+    BOOST_TEST(make_config({}, {}).effective_memcached_replicas() == 0);  // own server
+    BOOST_TEST(make_config({}, {}).memcached_server_count() == 1);
+    BOOST_TEST(make_config({}, {{"GATEHOUSE_MEMCACHED", "10.0.0.4:11211,10.0.0.5:11211"}}).effective_memcached_replicas() == 0);
+    const Config auto_three = make_config({}, {{"GATEHOUSE_MEMCACHED", three}});
+    BOOST_TEST(auto_three.memcached_server_count() == 3);
+    BOOST_TEST(auto_three.effective_memcached_replicas() == 1);
+    BOOST_TEST(make_config({}, {{"GATEHOUSE_MEMCACHED", three}, {"GATEHOUSE_MEMCACHED_REPLICAS", "auto"}}).effective_memcached_replicas() == 1);
+    BOOST_TEST(make_config({}, {{"GATEHOUSE_MEMCACHED", three}, {"GATEHOUSE_MEMCACHED_REPLICAS", "0"}}).effective_memcached_replicas() == 0);
+    BOOST_TEST(make_config({{"GATEHOUSE_MEMCACHED", three}, {"GATEHOUSE_MEMCACHED_REPLICAS", "2"}}, {}).effective_memcached_replicas() == 2);
+    BOOST_TEST(rejects({}, {{"GATEHOUSE_MEMCACHED", three}, {"GATEHOUSE_MEMCACHED_REPLICAS", "3"}}, "GATEHOUSE_MEMCACHED_REPLICAS"));
+    BOOST_TEST(rejects({}, {{"GATEHOUSE_MEMCACHED_REPLICAS", "1"}}, "GATEHOUSE_MEMCACHED_REPLICAS"));  // one own server
+    BOOST_TEST(rejects({}, {{"GATEHOUSE_MEMCACHED", "a:1,b:1"}, {"GATEHOUSE_MEMCACHED_REPLICAS", "2"}}, "GATEHOUSE_MEMCACHED_REPLICAS"));
+    for (const char* bad : {"-1", "one", "1.5", " 1"})
+        BOOST_TEST(rejects({}, {{"GATEHOUSE_MEMCACHED", three}, {"GATEHOUSE_MEMCACHED_REPLICAS", bad}}, "GATEHOUSE_MEMCACHED_REPLICAS"), bad);
+    // The same server twice would hold a key and its copy both.
+    BOOST_TEST(rejects({}, {{"GATEHOUSE_MEMCACHED", "a:1,b:1,a:1"}}, "GATEHOUSE_MEMCACHED"));
+    BOOST_TEST(config_as_shell(auto_three).find("export GATEHOUSE_MEMCACHED_REPLICAS='auto'") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

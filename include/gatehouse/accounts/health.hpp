@@ -15,7 +15,8 @@ struct Health {
     bool ok() const { return db && memcached; }
 };
 
-// A real round trip to SQLite and to every memcached server.
+// A real round trip to SQLite and to every memcached server; memcached counts as up while every key
+// still has a server that answers (with replicas, one server down is no outage).
 Health check_health(Services& services);
 
 // What `gatehouse check` finds in the database, without changing it (no migration, no file created).

@@ -24,6 +24,7 @@ struct Config {
     bool jwt_encrypt = false;
     std::string database;            // "" → SQLite in $VAR/gatehouse.db; sqlite:///path or postgresql://…
     std::string memcached;           // "" → own server on $VAR/run/memcached.sock
+    int memcached_replicas = -1;     // extra copies of each memcached key; -1 ("auto") → 1 with 3+ servers, else 0
     int workers = 0;                 // 0 → 2 × cores
     int max_requests = 10000;        // a worker is recycled after this many requests (0: never)
     int drain_timeout = 30;          // seconds a draining worker gets before SIGKILL
@@ -69,6 +70,8 @@ struct Config {
     bool uses_postgresql() const;
     std::string socket_path() const;          // GATEHOUSE_SOCKET, else $VAR/run/gatehouse.sock (FastCGI)
     std::string memcached_servers() const;    // GATEHOUSE_MEMCACHED or $VAR/run/memcached.sock
+    int memcached_server_count() const;       // the servers of memcached_servers()
+    int effective_memcached_replicas() const;
     int effective_workers() const;
     int effective_hash_slots() const;
 };
