@@ -251,7 +251,7 @@ FUZZ_SECONDS  ?= 30
 FUZZ_PACKAGES := clang-16 libclang-rt-16-dev
 FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CXXFLAGS  = -std=c++2b -D__cpp_concepts=202002L -Wno-macro-redefined -g -O1 -MMD -MP \
-                 -fsanitize=fuzzer-no-link $(FUZZ_SAN) -Iinclude $(GMIME_CFLAGS)
+                 -fsanitize=fuzzer-no-link $(FUZZ_SAN) -Iinclude $(GMIME_CFLAGS) $(PQ_CFLAGS)
 FUZZ_TARGETS  := $(notdir $(basename $(wildcard tests/fuzz/fuzz_*.cpp)))
 FUZZ_LIB_OBJ  := $(LIB_SRC:%.cpp=$(FUZZ_BUILD)/%.o)
 FUZZ_BINS     := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)
