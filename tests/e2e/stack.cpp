@@ -232,6 +232,7 @@ Stack::Stack(StackOptions options) : options_(std::move(options)) {
     try {
         std::tie(https_port_, http_port_) = pick_two_ports();
         if (options_.own_memcached) start_memcached();
+        if (options_.prepare) options_.prepare(*this);
         launch_stack();
         if (options_.wait_healthy) wait_healthy();
     } catch (...) {
@@ -281,6 +282,7 @@ void Stack::launch_stack() {
     vars["GATEHOUSE_NEW_DEVICE_MAIL"] = options_.new_device_mail ? "1" : "0";
     vars["GATEHOUSE_STAFF_REQUIRE_MFA"] = options_.staff_require_mfa ? "1" : "0";
     if (options_.own_memcached) vars["GATEHOUSE_MEMCACHED"] = memcached_socket_;
+    if (!options_.listen_address.empty()) vars["GATEHOUSE_LISTEN_ADDRESS"] = options_.listen_address;
     for (const auto& [name, value] : options_.env) vars[name] = value;
 
     std::vector<std::string> env;
@@ -398,12 +400,18 @@ void Stack::stop_memcached() {
     ::unlink(memcached_socket_.c_str());
 }
 
+std::string Stack::address() const {
+    return options_.listen_address.empty() ? std::string("127.0.0.1") : options_.listen_address;
+}
+
 std::string Stack::https_url(std::string_view path) const {
-    return "https://127.0.0.1:" + std::to_string(https_port_) + std::string(path);
+    const std::string host = address().find(':') == std::string::npos ? address() : "[" + address() + "]";
+    return "https://" + host + ":" + std::to_string(https_port_) + std::string(path);
 }
 
 std::string Stack::http_url(std::string_view path) const {
-    return "http://127.0.0.1:" + std::to_string(http_port_) + std::string(path);
+    const std::string host = address().find(':') == std::string::npos ? address() : "[" + address() + "]";
+    return "http://" + host + ":" + std::to_string(http_port_) + std::string(path);
 }
 
 pid_t Stack::run_pid(std::string_view name) const {
