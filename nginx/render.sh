@@ -10,11 +10,22 @@ var=$GATEHOUSE_VAR
 mkdir -p "$var/nginx" "$var/tls" "$var/log" "$var/run"
 for d in client_body fastcgi proxy uwsgi scgi; do mkdir -p "$var/nginx/$d"; done
 
+# GATEHOUSE_LISTEN_ADDRESS (an IP literal, checked by `gatehouse config`): nginx listens on it alone,
+# as a host behind a load balancer does (README: More than one machine); empty, on every address.
+listen_address=${GATEHOUSE_LISTEN_ADDRESS:-}
+case $listen_address in
+    "") listen="" san_extra="" ;;
+    127.0.0.1) listen="127.0.0.1:" san_extra="" ;;
+    ::1) listen="[::1]:" san_extra="" ;;
+    *:*) listen="[$listen_address]:" san_extra=",IP:$listen_address" ;;
+    *) listen="$listen_address:" san_extra=",IP:$listen_address" ;;
+esac
+
 cert=${GATEHOUSE_TLS_CERT:-$var/tls/cert.pem}
 key=${GATEHOUSE_TLS_KEY:-$var/tls/key.pem}
 if [ -z "${GATEHOUSE_TLS_CERT:-}" ] && [ ! -s "$cert" ]; then
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 825 \
-        -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1" \
+        -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1$san_extra" \
         -keyout "$key" -out "$cert" 2>/dev/null
     chmod 600 "$key"
 fi
@@ -52,6 +63,7 @@ sed -e "s|@USER_LINE@|$user_line|g" \
     -e "s|@VAR@|$var|g" \
     -e "s|@HOME@|$home|g" \
     -e "s|@SOCKET@|$GATEHOUSE_SOCKET|g" \
+    -e "s|@LISTEN@|$listen|g" \
     -e "s|@HTTPS_PORT@|$GATEHOUSE_HTTPS_PORT|g" \
     -e "s|@HTTP_PORT@|$GATEHOUSE_HTTP_PORT|g" \
     -e "s|@CERT@|$cert|g" \

@@ -92,7 +92,8 @@ start_nginx() {
     setsid nginx -c "$var/nginx/nginx.conf" -p "$var/nginx" &
     pid[nginx]=$!
 }
-ready_nginx() { (exec 3<>"/dev/tcp/127.0.0.1/$GATEHOUSE_HTTPS_PORT") 2>/dev/null; }
+# It answers on its address: GATEHOUSE_LISTEN_ADDRESS, or 127.0.0.1 when it listens on every one.
+ready_nginx() { (exec 3<>"/dev/tcp/${GATEHOUSE_LISTEN_ADDRESS:-127.0.0.1}/$GATEHOUSE_HTTPS_PORT") 2>/dev/null; }
 
 # start <server>: 0 once it answers (or once it died again while starting: the supervision loop
 # counts that death like any other), 1 when it neither answers nor dies within 10 s, 2 when asked to stop.

@@ -94,6 +94,9 @@ const std::vector<Setting>& settings_table() {
     static const std::vector<Setting> table = {
         GH_INT("HTTPS_PORT", https_port, 1, 65535),
         GH_INT("HTTP_PORT", http_port, 1, 65535),
+        Setting{"LISTEN_ADDRESS", false,
+                [](Config& c, const std::string& k, const std::string& v) { c.listen_address = parse_listen_address(k, v); },
+                [](const Config& c) { return c.listen_address; }},
         Setting{"VAR", false,
                 [](Config& c, const std::string& k, const std::string& v) {
                     if (v.empty()) throw ConfigError(k + ": must not be empty");
@@ -394,6 +397,14 @@ std::vector<std::string> parse_trusted_proxies(const std::string& key, const std
         if (std::find(out.begin(), out.end(), entry) == out.end()) out.push_back(entry);
     }
     return out;
+}
+
+std::string parse_listen_address(const std::string& key, const std::string& value) {
+    if (value.empty()) return value;
+    unsigned char bytes[16];
+    if (inet_pton(AF_INET, value.c_str(), bytes) != 1 && inet_pton(AF_INET6, value.c_str(), bytes) != 1)
+        throw ConfigError(key + ": \"" + value + "\" is not an IPv4 or IPv6 address (empty: every address)");
+    return value;
 }
 
 std::string Config::db_path() const { return var_dir + "/gatehouse.db"; }

@@ -364,7 +364,7 @@ inline HttpResponse refresh(ApiClient& api, const std::string& token) {
 // cookie; fails the test (REQUIRE) when that does not work.
 inline std::string session_login(HttpClient& browser, const Stack& stack, const std::string& email,
                                  const std::string& password = kPassword) {
-    const std::string origin = "https://127.0.0.1:" + std::to_string(stack.https_port());
+    const std::string origin = stack.https_url("");
     const HeaderList agent = {{"User-Agent", "Mozilla/5.0 (Macintosh; Mac OS X 14_0) Safari/605.1.15"}};
     const auto page = browser.get(stack.https_url("/accounts/login/"), agent);
     BOOST_TEST_REQUIRE(page.status == 200, "GET /accounts/login/: " << page.status);

@@ -99,6 +99,7 @@ HttpResponse HttpClient::request(std::string_view method, const std::string& url
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, options_.timeout_seconds);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, options_.connect_timeout_seconds);
+    if (!options_.source_address.empty()) curl_easy_setopt(curl, CURLOPT_INTERFACE, ("host!" + options_.source_address).c_str());
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);  // the stack's certificate is self-signed
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, options_.follow_redirects ? 1L : 0L);

@@ -45,6 +45,7 @@ struct ClientOptions {
     bool cookies = true;        // keep a cookie jar for the life of the client
     long timeout_seconds = 30;  // whole request
     long connect_timeout_seconds = 10;
+    std::string source_address = {};  // connect from this local address (e.g. "127.0.1.7": another client); "": any
 };
 
 class HttpClient {

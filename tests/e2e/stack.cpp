@@ -238,6 +238,7 @@ Stack::Stack(StackOptions options) : options_(std::move(options)) {
         for (const auto& [name, value] : options_.env)
             if (name == "GATEHOUSE_DATABASE") database_ = value;
         if (options_.own_memcached) start_memcached();
+        if (options_.prepare) options_.prepare(*this);
         launch_stack();
         if (options_.wait_healthy) wait_healthy();
     } catch (...) {
@@ -288,6 +289,7 @@ void Stack::launch_stack() {
     vars["GATEHOUSE_STAFF_REQUIRE_MFA"] = options_.staff_require_mfa ? "1" : "0";
     if (options_.own_memcached) vars["GATEHOUSE_MEMCACHED"] = memcached_socket_;
     if (!database_.empty()) vars["GATEHOUSE_DATABASE"] = database_;
+    if (!options_.listen_address.empty()) vars["GATEHOUSE_LISTEN_ADDRESS"] = options_.listen_address;
     for (const auto& [name, value] : options_.env) vars[name] = value;
 
     std::vector<std::string> env;
@@ -405,12 +407,18 @@ void Stack::stop_memcached() {
     ::unlink(memcached_socket_.c_str());
 }
 
+std::string Stack::address() const {
+    return options_.listen_address.empty() ? std::string("127.0.0.1") : options_.listen_address;
+}
+
 std::string Stack::https_url(std::string_view path) const {
-    return "https://127.0.0.1:" + std::to_string(https_port_) + std::string(path);
+    const std::string host = address().find(':') == std::string::npos ? address() : "[" + address() + "]";
+    return "https://" + host + ":" + std::to_string(https_port_) + std::string(path);
 }
 
 std::string Stack::http_url(std::string_view path) const {
-    return "http://127.0.0.1:" + std::to_string(http_port_) + std::string(path);
+    const std::string host = address().find(':') == std::string::npos ? address() : "[" + address() + "]";
+    return "http://" + host + ":" + std::to_string(http_port_) + std::string(path);
 }
 
 pid_t Stack::run_pid(std::string_view name) const {

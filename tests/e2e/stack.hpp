@@ -23,6 +23,8 @@
 
 namespace gatehouse::e2e {
 
+class Stack;
+
 struct StackOptions {
     bool throttle = false;      // GATEHOUSE_THROTTLE (off by default: tests of other things)
     bool test_hooks = true;     // GATEHOUSE_TEST_HOOKS (/__test__/sleep …)
@@ -32,6 +34,10 @@ struct StackOptions {
     bool new_device_mail = false;  // GATEHOUSE_NEW_DEVICE_MAIL (off by default: other tests count their mails)
     bool staff_require_mfa = false;  // GATEHOUSE_STAFF_REQUIRE_MFA (off: the staff tests of other things;
                                      // test_mfa.cpp runs the default, on)
+    std::string listen_address = {};  // GATEHOUSE_LISTEN_ADDRESS (e.g. "127.0.0.2"), and the URLs' host;
+                                      // empty: nginx on every address, the URLs on 127.0.0.1
+    // Runs once the temp dir exists, before stack.sh starts (e.g. to lay out files under var_dir()).
+    std::function<void(const Stack&)> prepare = {};
     // More environment for stack.sh, e.g. {"GATEHOUSE_EXPOSE_OTP", "1"}; overrides the above.
     std::vector<std::pair<std::string, std::string>> env;
     std::chrono::seconds start_timeout{20};
@@ -45,10 +51,11 @@ public:
     Stack(const Stack&) = delete;
     Stack& operator=(const Stack&) = delete;
 
-    std::string https_url(std::string_view path = "/") const;  // https://127.0.0.1:<port><path>
+    std::string https_url(std::string_view path = "/") const;  // https://<listen address or 127.0.0.1>:<port><path>
     std::string http_url(std::string_view path = "/") const;
     int https_port() const { return https_port_; }
     int http_port() const { return http_port_; }
+    std::string address() const;  // the address its nginx answers on: the listen address, else 127.0.0.1
     const std::string& dir() const { return dir_; }          // the temp dir
     const std::string& var_dir() const { return var_dir_; }  // GATEHOUSE_VAR
     // GATEHOUSE_MEMCACHED as the stack's gatehouse has it ("" when stack.sh starts its own).

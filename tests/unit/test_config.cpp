@@ -242,3 +242,17 @@ BOOST_AUTO_TEST_CASE(memcached_replicas) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(the_listen_address_is_one_ip_literal_or_empty) {
+    BOOST_TEST(make_config({}, {}).listen_address.empty());  // every address, as `make run` always listened
+    BOOST_TEST(make_config({}, {{"GATEHOUSE_LISTEN_ADDRESS", "127.0.0.2"}}).listen_address == "127.0.0.2");
+    BOOST_TEST(make_config({{"GATEHOUSE_LISTEN_ADDRESS", "2001:db8::7"}}, {}).listen_address == "2001:db8::7");
+    BOOST_TEST(make_config({}, {{"GATEHOUSE_LISTEN_ADDRESS", ""}}).listen_address.empty());
+    for (const char* bad : {"localhost", "127.0.0.2:8443", "[::1]", "10.0.0.0/8", "127.0.0", "0x7f.0.0.1 ", " 127.0.0.2",
+                            "127.0.0.2,127.0.0.3", "::1;"}) {
+        BOOST_TEST(rejects({}, {{"GATEHOUSE_LISTEN_ADDRESS", bad}}, "GATEHOUSE_LISTEN_ADDRESS"), bad);
+    }
+    BOOST_TEST(rejects({{"GATEHOUSE_LISTEN_ADDRESS", "example.org"}}, {}, "GATEHOUSE_LISTEN_ADDRESS"));  // from the file too
+    BOOST_TEST(config_as_shell(make_config({}, {{"GATEHOUSE_LISTEN_ADDRESS", "::1"}})).find("GATEHOUSE_LISTEN_ADDRESS='::1'") !=
+               std::string::npos);
+}

@@ -16,6 +16,7 @@ struct ConfigError : std::runtime_error {
 struct Config {
     int https_port = 8443;
     int http_port = 8080;
+    std::string listen_address;      // the one address nginx/stack.sh's nginx listens on; "" → every address
     std::string var_dir = "./var";
     std::string home;                // holds templates/, db/, nginx/; default: <prefix>/share/gatehouse when
                                      // installed, else the checkout the binary was built in
@@ -85,6 +86,9 @@ std::vector<std::string> parse_origins(const std::string& key, const std::string
 // GATEHOUSE_TRUSTED_PROXIES: addresses or CIDRs ("10.0.0.0/8, 192.0.2.7, 2001:db8::/32"), comma- or
 // space-separated, each checked with inet_pton (and its prefix length); ConfigError names a bad one.
 std::vector<std::string> parse_trusted_proxies(const std::string& key, const std::string& value);
+// GATEHOUSE_LISTEN_ADDRESS: one IPv4 or IPv6 literal (no brackets, no port, no name), or empty for
+// every address; ConfigError names the key and the value otherwise.
+std::string parse_listen_address(const std::string& key, const std::string& value);
 
 // Reads KEY=VALUE lines ('#' comments, blank lines, optional quotes); throws ConfigError.
 Settings parse_config_file(const std::string& text, const std::string& source_name);
