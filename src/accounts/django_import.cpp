@@ -169,6 +169,9 @@ ImportReport import_django(Services& s, const Actor& actor, const ImportOptions&
                                       : "changed: " + joined(changed);
         if (!changed.empty()) writes.push_back({after, existing, from + ": " + joined(changed)});
     }
+    // A warning is about what this import writes: none for a row left as it is.
+    for (auto& line : report.rows)
+        if (line.outcome != ImportOutcome::Imported && line.outcome != ImportOutcome::Updated) line.warnings.clear();
     if (options.dry_run || writes.empty()) return report;
 
     std::vector<std::int64_t> deactivated;

@@ -30,7 +30,7 @@ struct ImportedRow {
     std::string email;  // normalised; as the source has it when skipped for it
     ImportOutcome outcome = ImportOutcome::Skipped;
     std::string detail;  // why skipped, whom it duplicates or matches, the fields updated
-    std::vector<std::string> warnings;
+    std::vector<std::string> warnings;  // for rows imported or updated only
 };
 
 struct ImportReport {
