@@ -234,6 +234,9 @@ BOOST_AUTO_TEST_CASE(custom_project_on_postgresql) {
 
 BOOST_AUTO_TEST_CASE(refusals) {
     auto& stack = shared_stack();
+    const auto help = run_gatehouse_output(stack, "import-django --help");
+    BOOST_TEST(help.status == 0);
+    BOOST_TEST(contains(help.out, "usage: gatehouse import-django PATH_OR_URL"));
     BOOST_TEST(run_gatehouse_output(stack, "import-django").status == 2);
     BOOST_TEST(run_gatehouse_output(stack, "import-django a.db b.db").status == 2);
     BOOST_TEST(run_gatehouse_output(stack, "import-django x.db --map nickname").status == 2);
