@@ -31,7 +31,7 @@ VIPS_LIBS    = $(shell pkg-config --libs vips)
 # libpq (the PostgreSQL engine of src/store/postgresql.cpp) keeps its header in /usr/include/postgresql.
 PQ_CFLAGS    = $(shell pkg-config --cflags libpq)
 CXXFLAGS += -std=c++2b -Wall -Wextra -Werror -Iinclude -MMD -MP -DBOOST_TEST_DYN_LINK $(GMIME_CFLAGS) $(PQ_CFLAGS)
-LDLIBS    = -lsystemd -lutf8proc -lcjose -lphonenumber -lfcgi -lcgicc -lctemplate -lmemcached -lsqlite3 -lpq -largon2 -lsodium -lssl -lcrypto -lpthread -lcurl $(GMIME_LIBS) $(VIPS_LIBS) -loath -lqrencode
+LDLIBS    = -lsystemd -lutf8proc -lcjose -lphonenumber -lfcgi -lcgicc -lctemplate -lmemcached -lsqlite3 -lpq -largon2 -lsodium -lcrypt -lssl -lcrypto -lpthread -lcurl $(GMIME_LIBS) $(VIPS_LIBS) -loath -lqrencode
 
 # Debian packages the build, the stack and the tests need (`make deps` installs the missing ones as root).
 PACKAGES := g++ make pkg-config openssl ca-certificates procps \
@@ -41,7 +41,8 @@ PACKAGES := g++ make pkg-config openssl ca-certificates procps \
             python3-jwt python3-jwcrypto chromium libsystemd-dev systemd logrotate libfcgi-bin prometheus \
             libvips-dev libvips-tools \
             liboath-dev libqrencode-dev python3-pyotp \
-            libpq-dev postgresql
+            libpq-dev postgresql \
+            libcrypt-dev python3-django python3-argon2 python3-bcrypt python3-psycopg2
 
 LIB_SRC   := $(filter-out src/main.cpp,$(wildcard src/*/*.cpp))
 LIB_OBJ   := $(LIB_SRC:%.cpp=$(BUILD)/%.o)

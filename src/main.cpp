@@ -34,6 +34,10 @@ commands:
   users set-staff E [--remove]        make an existing user staff (or no longer)
   users delete E [--yes]              delete a user (asks first unless --yes)
   users reset-mfa E                   remove a user's two-factor authentication (a lost phone)
+  import-django PATH_OR_URL [--table T] [--map FIELD=COLUMN]... [--update] [--dry-run]
+                                      bring a Django site's users over (SQLite file or
+                                      postgresql://…), their password hashes kept; a report of
+                                      what was imported, skipped and why
   sessions list --user E [--json]     the user's live logins
   sessions revoke --user E [--id N]   end them all, or login N
   clearsessions                       delete expired and revoked logins and expired blacklist entries
@@ -75,6 +79,7 @@ int main(int argc, char** argv) {
         if (command == "createsuperuser") return cli::createsuperuser(config, args);
         if (command == "changepassword") return cli::changepassword(config, args);
         if (command == "users") return cli::users(config, args);
+        if (command == "import-django") return cli::import_django(config, args);
         if (command == "sessions") return cli::sessions(config, args);
         if (command == "clearsessions") return cli::clearsessions(config, args);
         if (command == "outbox") return cli::outbox(config, args);

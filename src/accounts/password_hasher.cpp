@@ -1,6 +1,7 @@
 #include "gatehouse/accounts/password_hasher.hpp"
 
 #include "gatehouse/accounts/argon2id.hpp"
+#include "gatehouse/accounts/bcrypt.hpp"
 #include "gatehouse/core/crypto.hpp"
 
 #include <openssl/evp.h>
@@ -45,7 +46,18 @@ std::string django_salt() {
     return salt;
 }
 
+bool pbkdf2_well_formed(std::string_view encoded) {
+    if (!encoded.starts_with(kPbkdf2Prefix)) return false;
+    const auto parts = split(encoded, '$');
+    return parts.size() == 4 && to_int(parts[1]) > 0;
+}
+
 }  // namespace
+
+bool is_checkable_hash(std::string_view encoded) {
+    if (pbkdf2_well_formed(encoded) || bcrypt::is_django_bcrypt(encoded)) return true;
+    return encoded.starts_with(kArgonPrefix) && argon2id::parse(encoded.substr(kArgonPrefix.size())).has_value();
+}
 
 PasswordHasher::PasswordHasher(HasherSettings settings, std::string dummy_hash, core::HashingSlots* slots)
     : settings_(std::move(settings)), dummy_hash_(std::move(dummy_hash)), slots_(slots) {
@@ -95,6 +107,10 @@ bool PasswordHasher::verify(std::string_view password, std::string_view encoded)
         if (iterations <= 0 || parts[2].find('$') != std::string_view::npos) return false;
         const auto lease = take_slot();
         return core::constant_time_equals(pbkdf2_hash(password, parts[2], iterations), encoded);
+    }
+    if (bcrypt::is_django_bcrypt(encoded)) {
+        const auto lease = take_slot();
+        return bcrypt::verify_django(password, encoded);
     }
     if (!encoded.starts_with(kArgonPrefix)) return false;
     const std::string inner(encoded.substr(kArgonPrefix.size()));

@@ -91,8 +91,10 @@ std::optional<std::int64_t> parse_iso8601(std::string_view text) {
             const int sign = text[at++] == '-' ? -1 : 1;
             const auto oh = digits(text, at, 2);
             if (!oh) return std::nullopt;
-            take(text, at, ':');
-            const auto om = digits(text, at, 2);
+            // ±hh alone is ISO 8601 too (PostgreSQL writes "+00").
+            const bool hours_only = at == text.size();
+            if (!hours_only) take(text, at, ':');
+            const auto om = hours_only ? std::optional<int>(0) : digits(text, at, 2);
             if (!om || *oh > 23 || *om > 59) return std::nullopt;
             offset_minutes = sign * (*oh * 60 + *om);
         }

@@ -22,10 +22,10 @@ std::string redacted(std::string_view location) {
     return std::string(location.substr(0, colon)) + ":***" + std::string(location.substr(at));
 }
 
-Database::Database(std::string_view location) {
+Database::Database(std::string_view location, Access access) {
     const Location where = parse_location(location);
     engine_ = where.engine;
-    connection_ = engine_ == Engine::Postgresql ? open_postgresql(where.target) : open_sqlite(where.target);
+    connection_ = engine_ == Engine::Postgresql ? open_postgresql(where.target, access) : open_sqlite(where.target, access);
 }
 
 Database::~Database() {

@@ -128,10 +128,12 @@ private:
 
 class PostgresConnection final : public Connection {
 public:
-    explicit PostgresConnection(const std::string& uri) : uri_(uri) {
-        // The URI's own settings win over these (they come before dbname).
-        const char* keys[] = {"connect_timeout", "application_name", "client_encoding", "dbname", nullptr};
-        const char* values[] = {"3", "gatehouse", "UTF8", uri.c_str(), nullptr};
+    PostgresConnection(const std::string& uri, Access access) : uri_(uri) {
+        // The URI's own settings win over these (they come before dbname). Read-only: every
+        // transaction of the session refuses writes; timestamps read in UTC.
+        const char* options = access == Access::ReadOnly ? "-c default_transaction_read_only=on -c TimeZone=UTC" : "";
+        const char* keys[] = {"connect_timeout", "application_name", "client_encoding", "options", "dbname", nullptr};
+        const char* values[] = {"3", "gatehouse", "UTF8", options, uri.c_str(), nullptr};
         conn_ = PQconnectdbParams(keys, values, 1);
         if (!conn_) throw std::bad_alloc();
         // A server down now is not fatal: every statement tries again and answers 503 meanwhile.
@@ -180,6 +182,16 @@ public:
     std::vector<std::string> table_names() override {
         auto statement = prepare("SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema() ORDER BY tablename");
         Query q(*statement);
+        std::vector<std::string> names;
+        while (q.step()) names.push_back(q.row().column_text(0));
+        return names;
+    }
+
+    std::vector<std::string> column_names(std::string_view table) override {
+        auto statement = prepare("SELECT column_name FROM information_schema.columns"
+                                 " WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position");
+        Query q(*statement);
+        q.bind(1, table);
         std::vector<std::string> names;
         while (q.step()) names.push_back(q.row().column_text(0));
         return names;
@@ -270,6 +282,8 @@ bool PostgresStatement::step() {
 
 }  // namespace
 
-std::unique_ptr<Connection> open_postgresql(const std::string& uri) { return std::make_unique<PostgresConnection>(uri); }
+std::unique_ptr<Connection> open_postgresql(const std::string& uri, Access access) {
+    return std::make_unique<PostgresConnection>(uri, access);
+}
 
 }  // namespace gatehouse::store

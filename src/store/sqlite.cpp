@@ -91,8 +91,11 @@ private:
 
 class SqliteConnection final : public Connection {
 public:
-    explicit SqliteConnection(const std::string& path) {
-        int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+    SqliteConnection(const std::string& path, Access access) {
+        const bool read_only = access == Access::ReadOnly;
+        int rc = sqlite3_open_v2(path.c_str(), &db_,
+                                 (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                                     SQLITE_OPEN_NOMUTEX,
                                  nullptr);
         if (rc != SQLITE_OK) {
             std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
@@ -103,7 +106,9 @@ public:
         sqlite3_extended_result_codes(db_, 1);
         // synchronous=FULL: a commit is on disk when it returns; WAL with NORMAL may lose the last
         // commits to a power cut (a new password, a blacklisted token), which we promise not to.
-        exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+        // Read-only: the file's journal mode is its owner's business (switching to WAL writes it).
+        if (read_only) exec("PRAGMA query_only=ON;");
+        else exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
         rc = sqlite3_create_function_v2(db_, "casefold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                                         nullptr, sql_casefold, nullptr, nullptr, nullptr);
         if (rc != SQLITE_OK) fail(db_, rc, "casefold function");
@@ -158,6 +163,15 @@ public:
         return names;
     }
 
+    std::vector<std::string> column_names(std::string_view table) override {
+        auto statement = prepare("SELECT name FROM pragma_table_info(?) ORDER BY cid");
+        Query q(*statement);
+        q.bind(1, table);
+        std::vector<std::string> names;
+        while (q.step()) names.push_back(q.row().column_text(0));
+        return names;
+    }
+
     std::vector<std::string> integrity_problems() override {
         std::vector<std::string> problems;
         auto statement = prepare("PRAGMA integrity_check");
@@ -176,6 +190,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Connection> open_sqlite(const std::string& path) { return std::make_unique<SqliteConnection>(path); }
+std::unique_ptr<Connection> open_sqlite(const std::string& path, Access access) {
+    return std::make_unique<SqliteConnection>(path, access);
+}
 
 }  // namespace gatehouse::store

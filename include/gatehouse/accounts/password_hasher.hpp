@@ -2,7 +2,9 @@
 // Password hashes in Django's formats:
 //   argon2$argon2id$v=19$m=19456,t=2,p=1$<salt b64>$<hash b64>   (argon2id.hpp: libargon2 or libsodium)
 //   pbkdf2_sha256$<iterations>$<salt>$<hash base64>              (OpenSSL PKCS5_PBKDF2_HMAC)
-// Both verify whichever is configured; the configured one makes new hashes.
+// Both verify whichever is configured; the configured one makes new hashes. Django's bcrypt_sha256$…
+// and bcrypt$… (bcrypt.hpp) verify too, for imported users; needs_rehash is true for them, so their
+// first login stores a hash of the configured kind.
 //
 // Given the workers' hashing slots, every hash and verification holds a slot while it runs: at most
 // as many at once as there are slots, across all workers. argon2id runs with libsodium, in fresh memory
@@ -27,6 +29,10 @@ struct HasherSettings {
     int pbkdf2_iterations = 1000000;
     bool arena = false;  // argon2id in the hashing slots' memory with libargon2 (GATEHOUSE_ARGON2_ARENA)
 };
+
+// A hash of a kind verify() checks (pbkdf2_sha256, argon2id, Django's bcrypt ones), well formed;
+// false for unusable ("!…"), empty and other kinds (Django's sha1$, md5$, argon2$argon2i$, …).
+bool is_checkable_hash(std::string_view encoded);
 
 class PasswordHasher {
 public:

@@ -22,6 +22,9 @@ int createsuperuser(const core::Config& config, const Args& args);
 int changepassword(const core::Config& config, const Args& args);
 int users(const core::Config& config, const Args& args);  // list|show|create|activate|deactivate|verify|set-staff|delete|reset-mfa
 
+// import_django.cpp
+int import_django(const core::Config& config, const Args& args);  // PATH_OR_URL [--table T] [--map F=C]… [--update] [--dry-run]
+
 // sessions.cpp
 int sessions(const core::Config& config, const Args& args);  // list|revoke --user EMAIL
 int clearsessions(const core::Config& config, const Args& args);

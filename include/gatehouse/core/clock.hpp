@@ -35,7 +35,7 @@ private:
 // "2026-11-21T10:25:00Z"
 std::string iso8601_utc(std::int64_t unix_seconds);
 // ISO 8601 as an operator types it: "2026-11-21", "2026-11-21T10:25", "2026-11-21T10:25:00" (also
-// with a space for the T, fractions of a second dropped), then "Z", "+02:00", "-0500" or nothing
+// with a space for the T, fractions of a second dropped), then "Z", "+02:00", "-0500", "+02" or nothing
 // (UTC). Unix seconds, or nullopt for anything else, an impossible date (2026-02-30) included.
 std::optional<std::int64_t> parse_iso8601(std::string_view text);
 

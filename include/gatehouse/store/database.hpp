@@ -110,12 +110,17 @@ public:
     virtual void begin_snapshot() = 0;              // a consistent read while others write; ends with rollback()
     virtual bool has_table(std::string_view name) = 0;
     virtual std::vector<std::string> table_names() = 0;  // the schema's tables, the engine's own excluded
+    virtual std::vector<std::string> column_names(std::string_view table) = 0;  // in the table's order; none: no table
     virtual std::vector<std::string> integrity_problems() = 0;
 };
 
+// ReadOnly: another application's database we only read (gatehouse import-django): SQLite opened
+// read-only, its journal mode left as it is and no file created; PostgreSQL sessions read-only.
+enum class Access : std::uint8_t { ReadWrite, ReadOnly };
+
 class Database {
 public:
-    explicit Database(std::string_view location);  // see Location
+    explicit Database(std::string_view location, Access access = Access::ReadWrite);  // see Location
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
@@ -127,6 +132,7 @@ public:
     int changes() const { return connection_->changes(); }
     bool has_table(std::string_view name) { return connection_->has_table(name); }
     std::vector<std::string> table_names() { return connection_->table_names(); }
+    std::vector<std::string> column_names(std::string_view table) { return connection_->column_names(table); }
     // What the engine's own check finds wrong (SQLite's integrity_check); empty when sound.
     std::vector<std::string> integrity_problems() { return connection_->integrity_problems(); }
     Connection& connection() { return *connection_; }
@@ -137,8 +143,8 @@ private:
     std::map<std::string, std::unique_ptr<Statement>, std::less<>> statements_;
 };
 
-std::unique_ptr<Connection> open_sqlite(const std::string& path);
-std::unique_ptr<Connection> open_postgresql(const std::string& uri);
+std::unique_ptr<Connection> open_sqlite(const std::string& path, Access access = Access::ReadWrite);
+std::unique_ptr<Connection> open_postgresql(const std::string& uri, Access access = Access::ReadWrite);
 
 // A writing transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: BEGIN, read committed — the stores
 // make their read-then-write steps conditional updates); rolls back when destroyed without commit().
