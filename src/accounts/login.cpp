@@ -20,13 +20,6 @@
 namespace gatehouse::accounts {
 namespace {
 
-// The failed-login limit counts per account, whatever case or spaces the email was typed with.
-std::string throttle_subject(std::string_view email) {
-    std::string subject = trim(email);
-    std::transform(subject.begin(), subject.end(), subject.begin(), [](unsigned char c) { return std::tolower(c); });
-    return subject;
-}
-
 struct CheckedCredential {
     User user;                            // id 0: a phone login's new user, saved in the transaction
     std::optional<std::string> new_hash;  // the password hashed again, when the hasher asks
@@ -39,7 +32,7 @@ std::expected<CheckedCredential, Refusal> check_password(Services& s, const Pass
                                                          const ClientInfo& client) {
     const auto per_ip = s.throttle.hit("login-ip", client.ip, Limits::kLoginsPerIp);
     if (!per_ip.allowed) return std::unexpected(refuse_throttled(per_ip.retry_after));
-    const std::string subject = throttle_subject(credential.email);
+    const std::string subject = failed_login_subject(credential.email);
     const auto failures = s.throttle.peek("login-fail", subject, Limits::kFailedLogins);
     if (!failures.allowed) return std::unexpected(refuse_throttled(failures.retry_after));
 
@@ -194,7 +187,7 @@ std::expected<LoggedIn, Refusal> check_mfa_and_open(Services& s, const MfaLoginR
     if (!user->is_active) return std::unexpected(refuse(Outcome::BadCredentials));
     const auto per_ip = s.throttle.hit("login-ip", request.client.ip, Limits::kLoginsPerIp);
     if (!per_ip.allowed) return std::unexpected(refuse_throttled(per_ip.retry_after));
-    const std::string subject = throttle_subject(user->email.value_or("user:" + std::to_string(user->id)));
+    const std::string subject = failed_login_subject(*user);
     const auto failures = s.throttle.peek("login-fail", subject, Limits::kFailedLogins);
     if (!failures.allowed) return std::unexpected(refuse_throttled(failures.retry_after));
 

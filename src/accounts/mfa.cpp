@@ -28,13 +28,6 @@ std::optional<std::string> open_secret(const Services& s, const store::TotpRow& 
     return core::open_sealed(secret_key_for_totp(s), *sealed);
 }
 
-// The failed-login limit's subject for this account (login.cpp counts the typed email the same way).
-std::string failure_subject(const User& user) {
-    std::string subject = user.email.value_or("user:" + std::to_string(user.id));
-    std::transform(subject.begin(), subject.end(), subject.begin(), [](unsigned char c) { return std::tolower(c); });
-    return subject;
-}
-
 // Without spaces and dashes, lower case: how a recovery code is compared however it was typed.
 std::string normalized(std::string_view code) {
     std::string out;
@@ -102,7 +95,7 @@ bool spend_totp(Services& s, const store::TotpRow& row, std::string_view code) {
 }
 
 std::expected<void, Refusal> check_proof(Services& s, const User& user, const store::TotpRow& row, const MfaProof& proof) {
-    const std::string subject = failure_subject(user);
+    const std::string subject = failed_login_subject(user);
     const auto failures = s.throttle.peek("login-fail", subject, Limits::kFailedLogins);
     if (!failures.allowed) return std::unexpected(refuse_throttled(failures.retry_after));
     if (!proof.password.empty()) {

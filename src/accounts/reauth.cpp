@@ -10,19 +10,6 @@
 #include <cctype>
 
 namespace gatehouse::accounts {
-namespace {
-
-// The failed-login limit's subject (login.cpp): the account's email as typed at login, lower-cased,
-// so that re-entries and logins spend one limit; a user without email counts under its id.
-std::string failure_subject(const User& user) {
-    if (!user.email) return "user:" + std::to_string(user.id);
-    std::string subject = trim(*user.email);
-    std::transform(subject.begin(), subject.end(), subject.begin(), [](unsigned char c) { return std::tolower(c); });
-    return subject;
-}
-
-}  // namespace
-
 bool has_usable_password(const User& user) { return !user.password_hash.empty() && !user.password_hash.starts_with('!'); }
 
 ReauthMethod reauth_method(const User& user) {
@@ -49,7 +36,7 @@ std::expected<void, Refusal> reauthenticate(Services& s, const User& user, std::
         if (proof.password.empty()) return std::unexpected(refuse_fields({{"password", {"This field is required."}}}));
         const auto per_ip = s.throttle.hit("login-ip", client.ip, Limits::kLoginsPerIp);
         if (!per_ip.allowed) return std::unexpected(refuse_throttled(per_ip.retry_after));
-        const std::string subject = failure_subject(user);
+        const std::string subject = failed_login_subject(user);
         const auto failures = s.throttle.peek("login-fail", subject, Limits::kFailedLogins);
         if (!failures.allowed) return std::unexpected(refuse_throttled(failures.retry_after));
         // ReauthMethod::None: no password verifies against an unusable hash, so this refuses.

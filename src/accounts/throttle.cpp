@@ -1,6 +1,8 @@
 #include "gatehouse/accounts/throttle.hpp"
 
+#include "gatehouse/accounts/validation.hpp"
 #include "gatehouse/core/crypto.hpp"
+#include "gatehouse/core/text.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -115,6 +117,12 @@ void Throttle::reset(std::string_view scope, std::string_view subject, int windo
     check_window(window_seconds);
     if (!enabled_) return;
     cache_.remove(log_key(scope, subject, window_seconds));
+}
+
+std::string failed_login_subject(std::string_view typed_email) { return core::casefold(trim(typed_email)); }
+
+std::string failed_login_subject(const User& user) {
+    return user.email ? failed_login_subject(*user.email) : "user:" + std::to_string(user.id);
 }
 
 }  // namespace gatehouse::accounts

@@ -156,6 +156,18 @@ BOOST_AUTO_TEST_CASE(a_throttled_login_writes_nothing_even_with_the_right_passwo
         }
 }
 
+BOOST_AUTO_TEST_CASE(failed_logins_count_per_account_whatever_case_or_form_the_email_was_typed_in) {
+    // The lookup folds the typed email as its uniqueness key (NFKC_Casefold): so does the limit, or
+    // an attacker would get 5 more guesses from each spelling that reaches the same account.
+    const auto alice = legacy_user("\u00e4lice@example.org");  // älice, NFC
+    const std::string typed[] = {"\u00c4LICE@EXAMPLE.ORG", "a\u0308lice@example.org", " \u00e4lice@Example.org ",
+                                 "\u00c4lice@example.ORG", "A\u0308LICE@example.org"};
+    for (const auto& email : typed)
+        BOOST_TEST(outcome_of(by_password(email, test::kOtherPassword, LoginKind::Session)) == "BadCredentials", email);
+    BOOST_TEST(outcome_of(by_password("\u00e4lice@example.org", test::kGoodPassword, LoginKind::Session)) == "Throttled");
+    nothing_written_for(alice);
+}
+
 BOOST_AUTO_TEST_CASE(a_wrong_phone_code_writes_nothing) {
     // An existing holder of the number, and a number nobody has (whose good code would create a user).
     store::User holder;

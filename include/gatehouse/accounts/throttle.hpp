@@ -16,10 +16,12 @@
 // memcached down: core::Unavailable propagates (the request answers 503).
 // Every refusal (a hit, or a peek, that says no) is counted under its scope in the Metrics, if any.
 #include "gatehouse/accounts/limits.hpp"
+#include "gatehouse/accounts/user.hpp"
 #include "gatehouse/core/clock.hpp"
 #include "gatehouse/core/metrics.hpp"
 #include "gatehouse/store/cache.hpp"
 
+#include <string>
 #include <string_view>
 
 namespace gatehouse::accounts {
@@ -60,5 +62,12 @@ private:
     bool enabled_;
     core::Metrics* metrics_;
 };
+
+// The subject of the failed-login limit ("login-fail"): one per account, whatever case, Unicode form
+// or spaces the email was typed with (folded as the email's uniqueness key, so "Älice@…" and
+// "älice@…", which reach the same account, count together), or "user:<id>" for an account without
+// an email. The login, re-authentication and second-factor rules all count under it.
+std::string failed_login_subject(std::string_view typed_email);
+std::string failed_login_subject(const User& user);
 
 }  // namespace gatehouse::accounts
