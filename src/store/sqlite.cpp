@@ -93,7 +93,7 @@ class SqliteConnection final : public Connection {
 public:
     SqliteConnection(const std::string& path, Access access) {
         const bool read_only = access == Access::ReadOnly;
-        int rc = sqlite3_open_v2(path.c_str(), &db_,
+        const int rc = sqlite3_open_v2(path.c_str(), &db_,
                                  (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
                                      SQLITE_OPEN_NOMUTEX,
                                  nullptr);
@@ -102,27 +102,14 @@ public:
             sqlite3_close(db_);
             throw core::Unavailable(core::Backend::Sqlite, "database: cannot open " + path + ": " + message);
         }
-        sqlite3_busy_timeout(db_, 5000);
-        sqlite3_extended_result_codes(db_, 1);
-        // synchronous=FULL: a commit is on disk when it returns; WAL with NORMAL may lose the last
-        // commits to a power cut (a new password, a blacklisted token), which we promise not to.
-        // Read-only: the file's journal mode is its owner's business (switching to WAL writes it).
-        if (read_only) exec("PRAGMA query_only=ON;");
-        else exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
-        rc = sqlite3_create_function_v2(db_, "casefold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
-                                        nullptr, sql_casefold, nullptr, nullptr, nullptr);
-        if (rc != SQLITE_OK) fail(db_, rc, "casefold function");
-        begin_ = prepare("BEGIN IMMEDIATE");
-        commit_ = prepare("COMMIT");
-        rollback_ = prepare("ROLLBACK");
+        try {
+            configure(read_only);
+        } catch (...) {
+            close();  // a file that is no database fails its first PRAGMA: the handle is not leaked
+            throw;
+        }
     }
-    ~SqliteConnection() override {
-        begin_.reset();
-        commit_.reset();
-        rollback_.reset();
-        table_.reset();
-        sqlite3_close(db_);
-    }
+    ~SqliteConnection() override { close(); }
 
     std::unique_ptr<Statement> prepare(std::string_view sql) override {
         return std::make_unique<SqliteStatement>(db_, sql);
@@ -182,6 +169,29 @@ public:
     }
 
 private:
+    void configure(bool read_only) {
+        sqlite3_busy_timeout(db_, 5000);
+        sqlite3_extended_result_codes(db_, 1);
+        // synchronous=FULL: a commit is on disk when it returns; WAL with NORMAL may lose the last
+        // commits to a power cut (a new password, a blacklisted token), which we promise not to.
+        // Read-only: the file's journal mode is its owner's business (switching to WAL writes it).
+        if (read_only) exec("PRAGMA query_only=ON;");
+        else exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+        const int rc = sqlite3_create_function_v2(db_, "casefold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                        nullptr, sql_casefold, nullptr, nullptr, nullptr);
+        if (rc != SQLITE_OK) fail(db_, rc, "casefold function");
+        begin_ = prepare("BEGIN IMMEDIATE");
+        commit_ = prepare("COMMIT");
+        rollback_ = prepare("ROLLBACK");
+    }
+    void close() {
+        begin_.reset();
+        commit_.reset();
+        rollback_.reset();
+        table_.reset();
+        sqlite3_close(db_);
+        db_ = nullptr;
+    }
     static void once(Statement& statement) { Query(statement).run(); }
 
     sqlite3* db_ = nullptr;
