@@ -88,7 +88,7 @@ http::Response profile_page(Context& ctx, http::Request& req) {
                                      form(req, "phone"), form(req, "date_of_birth"), form(req, "gender")};
         auto result = accounts::update_profile(ctx.accounts, *browser.user(), input, page_image_change(req));
         if (result) return redirect_with_flash(ctx, "/accounts/profile/", "Your profile was updated.");
-        show_field_errors(dict, result.error());
+        show_field_errors(ctx, dict, result.error());
         accounts::User typed = *browser.user();  // show what was typed, next to its errors
         typed.name = input.name;
         typed.first_name = *input.first_name;
