@@ -41,7 +41,7 @@ PACKAGES := g++ make pkg-config openssl ca-certificates procps \
             python3-jwt python3-jwcrypto chromium libsystemd-dev systemd logrotate libfcgi-bin prometheus \
             libvips-dev libvips-tools \
             liboath-dev libqrencode-dev python3-pyotp \
-            libpq-dev postgresql \
+            libpq-dev postgresql gettext \
             libcrypt-dev python3-django python3-argon2 python3-bcrypt python3-psycopg2
 
 LIB_SRC   := $(filter-out src/main.cpp,$(wildcard src/*/*.cpp))
@@ -52,8 +52,26 @@ UNIT_OBJ  := $(UNIT_SRC:%.cpp=$(BUILD)/%.o)
 E2E_OBJ   := $(E2E_SRC:%.cpp=$(BUILD)/%.o)
 
 .PHONY: build deps run test unit e2e bench walk clean fuzz fuzz-deps fuzz-build check-layers openapi-check vendor-docs \
-        install uninstall
+        install uninstall pot check-translations
 build: $(BUILD)/gatehouse
+
+# Translations (README: *Languages*): po/<lang>.po, compiled by msgfmt into locale/<lang>/LC_MESSAGES/,
+# where a binary finds them next to templates/ (GATEHOUSE_HOME). English is the source language.
+LANGUAGES := $(basename $(notdir $(wildcard po/*.po)))
+MO_FILES  := $(LANGUAGES:%=locale/%/LC_MESSAGES/gatehouse.mo)
+
+locale/%/LC_MESSAGES/gatehouse.mo: po/%.po | deps
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+# po/gatehouse.pot again from the marked strings (N_/tr in src/, {{_ … _}} in templates/), and each
+# po/<lang>.po merged with it: run after marking or changing a string, then translate what is new.
+pot:
+	po/extract.sh po/gatehouse.pot
+	for po in po/*.po; do msgmerge --quiet --update --backup=none --no-fuzzy-matching $$po po/gatehouse.pot; done
+
+check-translations:
+	tests/check-translations.sh
 
 # Installing packages needs root; everyone else gets the list of what is missing. prometheus is there
 # for the tests' promtool only: the server it brings along is stopped and disabled when we installed it.
@@ -83,10 +101,10 @@ $(BUILD)/libgatehouse.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/gatehouse: $(BUILD)/src/main.o $(BUILD)/libgatehouse.a
+$(BUILD)/gatehouse: $(BUILD)/src/main.o $(BUILD)/libgatehouse.a | $(MO_FILES)
 	$(CXX) $(CXXFLAGS) $^ -o $@ $(LDLIBS)
 
-$(BUILD)/unit_tests: $(UNIT_OBJ) $(BUILD)/libgatehouse.a
+$(BUILD)/unit_tests: $(UNIT_OBJ) $(BUILD)/libgatehouse.a | $(MO_FILES)
 	$(CXX) $(CXXFLAGS) $^ -o $@ $(LDLIBS) -lboost_unit_test_framework
 
 $(BUILD)/e2e_tests: $(E2E_OBJ) $(BUILD)/libgatehouse.a
@@ -134,6 +152,7 @@ vendor-docs:
 # memcached and SQLite.
 test: $(BUILD)/gatehouse $(BUILD)/unit_tests $(BUILD)/e2e_tests $(BUILD)/fcgi_app $(VALIDATE_API)
 	tests/check-layers.sh
+	tests/check-translations.sh
 	$(VALIDATE_API) templates/openapi.json
 	tests/run-suite.sh $(BUILD)/unit_tests $(BUILD)/e2e_tests
 	tests/with-postgres.sh tests/run-suite.sh $(POSTGRES_SUITES)
@@ -154,7 +173,7 @@ walk: build
 	tests/browser/walk.sh
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) locale
 
 # ---- Installing as a service (README: "Installing on a server"): `make` as yourself, then
 # `sudo make install`. It installs the binary that is built (make rebuilds it only when it is stale)
@@ -186,11 +205,12 @@ RENDER = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SHAR
              -e 's|@REAL_IP@|$(REAL_IP)|g'
 SHARE_FILES := $(filter-out templates/system/%,$(shell find templates -type f)) db/migrations/*.sql \
                db/common-passwords.txt db/common-passwords.README nginx/static nginx/errors \
-               nginx/fastcgi_params nginx/security_headers.conf nginx/security_headers_docs.conf README.md
+               nginx/fastcgi_params nginx/security_headers.conf nginx/security_headers_docs.conf README.md \
+               $(MO_FILES)
 SNIPPETS    := $(wildcard nginx/gatehouse-*.conf nginx/gatehouse-*.conf.in)
 SYSTEMD_ON   = [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]
 
-install: $(BUILD)/gatehouse
+install: $(BUILD)/gatehouse $(MO_FILES)
 	@set -euo pipefail; d='$(DESTDIR)'; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	case '$(SHAREDIR)' in /*/gatehouse) ;; *) echo "SHAREDIR must be an absolute path ending in /gatehouse" >&2; exit 1;; esac; \
 	render() { $(RENDER) "$$1" > "$$2"; if grep -n '@[A-Z_][A-Z_]*@' "$$2" >&2; then echo "$$1: a placeholder make install does not know (Makefile RENDER)" >&2; exit 1; fi; }; \

@@ -17,7 +17,7 @@ struct CommandContext::Parts {
     explicit Parts(const core::Config& config)
         : db(config.database_url()),
           cache(config.memcached_servers(), config.effective_memcached_replicas()),
-          templates(config.home + "/templates"),
+          templates(config.home + "/templates", core::Translations(config.home + "/locale")),
           policy({config.password_min_length, config.password_composition}, config.home + "/db/common-passwords.txt") {}
     store::Database db;
     store::Cache cache;

@@ -54,7 +54,7 @@ void notice_new_device(Services& s, const User& user, const ClientInfo& client) 
     dict.SetValue("IP", client.ip.empty() ? "unknown" : client.ip);
     const std::string when = core::iso8601_utc(now);  // "2026-11-21T11:13:39Z" → "2026-11-21 11:13:39 UTC"
     dict.SetValue("TIME", when.size() >= 19 ? when.substr(0, 10) + " " + when.substr(11, 8) + " UTC" : when);
-    Notifier(s.templates, s.db).email(*user.email, "new_device", dict, now);
+    Notifier(s.templates, s.db).email(*user.email, "new_device", dict, now, mail_language(user, s.config));
 }
 
 }  // namespace gatehouse::accounts

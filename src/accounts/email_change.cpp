@@ -6,6 +6,7 @@
 #include "gatehouse/accounts/notifier.hpp"
 #include "gatehouse/accounts/users.hpp"
 #include "gatehouse/accounts/validation.hpp"
+#include "gatehouse/core/catalog.hpp"
 #include "gatehouse/core/text.hpp"
 #include "gatehouse/store/database.hpp"
 #include "gatehouse/store/email_changes.hpp"
@@ -48,7 +49,7 @@ std::expected<User, Refusal> apply_change(Services& s, const User& user, const E
             dict.SetValue("NEW_EMAIL", change.new_email);
             const std::string token = s.signer.make("email-undo", user.id, kEmailUndoSeconds, undo_state(change));
             dict.SetValue("UNDO_URL", s.site_url() + "/accounts/email/undo/" + token + "/");
-            Notifier(s.templates, s.db).email(*change.old_email, "email_changed", dict, s.now());
+            Notifier(s.templates, s.db).email(*change.old_email, "email_changed", dict, s.now(), mail_language(user, s.config));
         }
         audit(s, user_actor(user, client.ip), user.id, "email_changed",
               "email: " + change.old_email.value_or("(none)") + " → " + change.new_email);
@@ -72,11 +73,11 @@ std::expected<PendingEmail, Refusal> request_email_change(Services& s, const Use
                                                           const ClientInfo& client) {
     const auto email = normalize_email(new_email);
     FieldErrors errors;
-    if (trim(new_email).empty()) errors["email"].push_back("This field is required.");
-    else if (!email) errors["email"].push_back("Enter a valid email address.");
+    if (trim(new_email).empty()) errors["email"].push_back(core::N_("This field is required."));
+    else if (!email) errors["email"].push_back(core::N_("Enter a valid email address."));
     else if (user.email && core::casefold(*email) == core::casefold(*user.email))
-        errors["email"].push_back("This is already your email address.");
-    else if (taken_by_other(s, *email, user.id)) errors["email"].push_back("A user with that email already exists.");
+        errors["email"].push_back(core::N_("This is already your email address."));
+    else if (taken_by_other(s, *email, user.id)) errors["email"].push_back(core::N_("A user with that email already exists."));
     if (!errors.empty()) return std::unexpected(refuse_fields(std::move(errors)));
 
     const auto sent = s.throttle.hit("otp-send", code_subject(user.id), Limits::kOtpSends);
@@ -92,7 +93,7 @@ std::expected<PendingEmail, Refusal> request_email_change(Services& s, const Use
     dict.SetValue("CODE", code);
     const std::string token = s.signer.make("email-change", user.id, kEmailChangeLinkSeconds, confirm_state(*change));
     dict.SetValue("CONFIRM_URL", s.site_url() + "/accounts/email/confirm/" + token + "/");
-    Notifier(s.templates, s.db).email(*email, "email_change", dict, now);
+    Notifier(s.templates, s.db).email(*email, "email_change", dict, now, mail_language(user, s.config));
     audit(s, user_actor(user, client.ip), user.id, "email_change_requested", "new email: " + *email);
     tx.commit();
     return PendingEmail{*email, now + kEmailChangeLinkSeconds};

@@ -3,8 +3,10 @@
 #include "gatehouse/accounts/limits.hpp"
 #include "gatehouse/accounts/notifier.hpp"
 #include "gatehouse/accounts/totp.hpp"
+#include "gatehouse/core/catalog.hpp"
 #include "gatehouse/core/clock.hpp"
 #include "gatehouse/core/crypto.hpp"
+#include "gatehouse/core/text.hpp"
 #include "gatehouse/store/database.hpp"
 #include "gatehouse/store/mfa.hpp"
 
@@ -28,10 +30,11 @@ std::optional<std::string> open_secret(const Services& s, const store::TotpRow& 
     return core::open_sealed(secret_key_for_totp(s), *sealed);
 }
 
-// Without spaces and dashes, lower case: how a recovery code is compared however it was typed.
+// Without spaces and dashes, lower case, ASCII digits: how a TOTP or recovery code is compared however
+// it was typed.
 std::string normalized(std::string_view code) {
     std::string out;
-    for (unsigned char c : code)
+    for (unsigned char c : core::ascii_digits(code))
         if (c != ' ' && c != '-' && c != '\t') out += static_cast<char>(std::tolower(c));
     return out;
 }
@@ -76,7 +79,7 @@ void mail_notice(Services& s, const User& user, const std::string& title, const 
     dict.SetValue("SITE_URL", s.site_url());
     dict.SetValue("TITLE", title);
     dict.SetValue("WHAT", what);
-    Notifier(s.templates, s.db).email(*user.email, "mfa_changed", dict, s.now());
+    Notifier(s.templates, s.db).email(*user.email, "mfa_changed", dict, s.now(), mail_language(user, s.config));
 }
 
 std::optional<store::TotpRow> confirmed_row(Services& s, std::int64_t user_id) {
@@ -101,15 +104,15 @@ std::expected<void, Refusal> check_proof(Services& s, const User& user, const st
     if (!proof.password.empty()) {
         if (s.hasher.verify(proof.password, user.password_hash)) return {};
         s.throttle.hit("login-fail", subject, Limits::kFailedLogins);
-        return std::unexpected(refuse_fields({{"password", {"The password is not correct."}}}));
+        return std::unexpected(refuse_fields({{"password", {core::N_("The password is not correct.")}}}));
     }
     if (!proof.code.empty()) {
         if (spend_totp(s, row, normalized(proof.code))) return {};
         s.throttle.hit("login-fail", subject, Limits::kFailedLogins);
-        return std::unexpected(refuse_fields({{"code", {"The code is not valid."}}}));
+        return std::unexpected(refuse_fields({{"code", {core::N_("The code is not valid.")}}}));
     }
     return std::unexpected(
-        refuse_fields({{"password", {"Enter your password or a current code from your authenticator app."}}}));
+        refuse_fields({{"password", {core::N_("Enter your password or a current code from your authenticator app.")}}}));
 }
 
 TotpSetup setup_of(const Services& s, const User& user, std::string_view secret, std::int64_t pending_until) {

@@ -20,14 +20,17 @@ std::string one_line(std::string text) {
 Notifier::Notifier(const core::Templates& templates, store::Database& db) : templates_(templates), outbox_(db) {}
 
 void Notifier::email(std::string_view to, std::string_view name, ctemplate::TemplateDictionary& dict,
-                     std::int64_t now) {
+                     std::int64_t now, std::string_view wanted) {
+    const std::string language = templates_.translations().has(wanted) ? std::string(wanted) : "en";
     const std::string base = "email/" + std::string(name);
-    const std::string subject = one_line(templates_.render(base + ".subject.txt", dict));
-    const std::string text = templates_.render(base + ".txt", dict);
+    const std::string subject = one_line(templates_.render(base + ".subject.txt", dict, language));
+    const std::string text = templates_.render(base + ".txt", dict, language);
     // The HTML part: the mail's own content inside email/layout.html, the frame every mail shares.
-    dict.SetValue("CONTENT", templates_.render(base + ".html", dict));  // escaped by its own template
+    dict.SetValue("CONTENT", templates_.render(base + ".html", dict, language));  // escaped by its own template
     dict.SetValue("SUBJECT", subject);
-    const std::string html = templates_.render("email/layout.html", dict);
+    dict.SetValue("HTML_LANG", language);
+    dict.SetValue("HTML_DIR", core::right_to_left(language) ? "rtl" : "ltr");
+    const std::string html = templates_.render("email/layout.html", dict, language);
     outbox_.enqueue("email", to, subject, text, html, now);
 }
 

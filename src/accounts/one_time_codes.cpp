@@ -1,6 +1,7 @@
 #include "gatehouse/accounts/one_time_codes.hpp"
 
 #include "gatehouse/core/crypto.hpp"
+#include "gatehouse/core/text.hpp"
 #include "gatehouse/core/errors.hpp"
 
 #include <algorithm>
@@ -103,9 +104,10 @@ std::string OneTimeCodes::issue(std::string_view purpose, std::string_view subje
     throw core::Unavailable(core::Backend::Memcached, "memcached: could not store a one-time code (contended key)");
 }
 
-CodeCheck OneTimeCodes::check(std::string_view purpose, std::string_view subject, std::string_view code,
+CodeCheck OneTimeCodes::check(std::string_view purpose, std::string_view subject, std::string_view typed,
                               int max_tries) {
     check_purpose(purpose);
+    const std::string code = core::ascii_digits(typed);  // every code read by the site comes through here
     if (max_tries <= 0) throw std::invalid_argument("one-time code max_tries must be > 0");
     const std::string key = code_key(purpose, subject);
     const auto stored = cache_.get(key);

@@ -5,6 +5,7 @@
 #include "gatehouse/accounts/notifier.hpp"
 #include "gatehouse/accounts/users.hpp"
 #include "gatehouse/accounts/validation.hpp"
+#include "gatehouse/core/catalog.hpp"
 #include "gatehouse/core/clock.hpp"
 #include "gatehouse/core/crypto.hpp"
 #include "gatehouse/store/database.hpp"
@@ -43,7 +44,7 @@ std::expected<OtpSent, Refusal> send_otp(Services& s, const User& user, std::str
         ctemplate::TemplateDictionary dict("otp");
         dict.SetValue("SITE_URL", s.site_url());
         dict.SetValue("CODE", sent.code);
-        notifier.email(*user.email, "otp", dict, s.now());
+        notifier.email(*user.email, "otp", dict, s.now(), mail_language(user, s.config));
     } else {
         notifier.sms(*user.phone, "Your Gatehouse code is " + sent.code + ". It is valid for 10 minutes.", s.now());
     }
@@ -174,7 +175,7 @@ std::expected<void, Refusal> confirm_reset_by_code(Services& s, std::string_view
     if (!user) return std::unexpected(refuse(Outcome::ResetTokenInvalid));
     if (!s.cache.get(reset_checked_key(token))) return std::unexpected(refuse(Outcome::ResetCodeNotChecked));
     FieldErrors errors;
-    if (new_password.empty()) errors["new_password"].push_back("This field is required.");
+    if (new_password.empty()) errors["new_password"].push_back(core::N_("This field is required."));
     else
         for (auto& message : s.policy.check(new_password, user->email.value_or(""), user->name.value_or("")))
             errors["new_password"].push_back(std::move(message));
@@ -188,7 +189,7 @@ std::expected<void, Refusal> confirm_reset_by_code(Services& s, std::string_view
         if (user->email) {
             ctemplate::TemplateDictionary dict("password_changed");
             dict.SetValue("SITE_URL", s.site_url());
-            Notifier(s.templates, s.db).email(*user->email, "password_changed", dict, s.now());
+            Notifier(s.templates, s.db).email(*user->email, "password_changed", dict, s.now(), mail_language(*user, s.config));
         }
         tx.commit();
     }

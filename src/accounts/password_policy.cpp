@@ -1,5 +1,6 @@
 #include "gatehouse/accounts/password_policy.hpp"
 
+#include "gatehouse/core/catalog.hpp"
 #include "gatehouse/core/text.hpp"
 
 #include <wctype.h>
@@ -54,10 +55,10 @@ std::vector<std::string> PasswordPolicy::check(std::string_view password, std::s
     if (const auto e = folded(email); !e.empty()) {
         const auto at = e.rfind('@');
         const auto local = at == std::string::npos ? std::string() : e.substr(0, at);
-        if (pw == e || (!local.empty() && pw == local)) errors.emplace_back("The password is too similar to the email.");
+        if (pw == e || (!local.empty() && pw == local)) errors.emplace_back(core::N_("The password is too similar to the email."));
     }
     if (const auto n = folded(name); !n.empty() && pw == n)
-        errors.emplace_back("The password is too similar to the name.");
+        errors.emplace_back(core::N_("The password is too similar to the name."));
 
     const auto min_length = static_cast<std::size_t>(std::max(settings_.min_length, 0));
     if (cps.size() < min_length)
@@ -65,16 +66,16 @@ std::vector<std::string> PasswordPolicy::check(std::string_view password, std::s
     if (cps.size() > kMaxLength)
         errors.push_back("This password is too long. It must contain at most " + plural_characters(kMaxLength));
 
-    if (!pw.empty() && common_.contains(pw)) errors.emplace_back("This password is too common.");
+    if (!pw.empty() && common_.contains(pw)) errors.emplace_back(core::N_("This password is too common."));
 
     if (settings_.composition) {
         const auto has = [&](auto pred) { return std::any_of(cps.begin(), cps.end(), pred); };
         if (!has([&](char32_t c) { return iswupper_l(static_cast<wint_t>(c), utf8_.get()) != 0; }))
-            errors.emplace_back("This password must contain at least one uppercase letter.");
+            errors.emplace_back(core::N_("This password must contain at least one uppercase letter."));
         if (!has([&](char32_t c) { return iswlower_l(static_cast<wint_t>(c), utf8_.get()) != 0; }))
-            errors.emplace_back("This password must contain at least one lowercase letter.");
+            errors.emplace_back(core::N_("This password must contain at least one lowercase letter."));
         if (!has([](char32_t c) { return c >= U'0' && c <= U'9'; }))
-            errors.emplace_back("This password must contain at least one digit.");
+            errors.emplace_back(core::N_("This password must contain at least one digit."));
     }
     return errors;
 }

@@ -4,6 +4,7 @@
 #include "gatehouse/accounts/notifier.hpp"
 #include "gatehouse/accounts/users.hpp"
 #include "gatehouse/accounts/validation.hpp"
+#include "gatehouse/core/catalog.hpp"
 #include "gatehouse/store/database.hpp"
 
 #include <algorithm>
@@ -15,11 +16,11 @@ namespace {
 constexpr int kResetLinkSeconds = 3600;
 
 void check_new_password(Services& s, const User& user, std::string_view p1, std::string_view p2, FieldErrors& errors) {
-    if (p1.empty()) errors["new_password1"].push_back("This field is required.");
-    if (p2.empty()) errors["new_password2"].push_back("This field is required.");
+    if (p1.empty()) errors["new_password1"].push_back(core::N_("This field is required."));
+    if (p2.empty()) errors["new_password2"].push_back(core::N_("This field is required."));
     if (p1.empty() || p2.empty()) return;
     if (p1 != p2) {
-        errors["new_password2"].push_back("The two password fields didn’t match.");
+        errors["new_password2"].push_back(core::N_("The two password fields didn’t match."));
         return;
     }
     for (auto& message : s.policy.check(p1, user.email.value_or(""), user.name.value_or("")))
@@ -30,7 +31,7 @@ void mail_user(Services& s, const User& user, const char* mail) {
     if (!user.email) return;
     ctemplate::TemplateDictionary dict(mail);
     dict.SetValue("SITE_URL", s.site_url());
-    Notifier(s.templates, s.db).email(*user.email, mail, dict, s.now());
+    Notifier(s.templates, s.db).email(*user.email, mail, dict, s.now(), mail_language(user, s.config));
 }
 
 // A checked new password: saved with the notice mail (and an audit row when an actor is given) in one
@@ -61,9 +62,9 @@ std::expected<User, FieldErrors> change_password(Services& s, const User& user, 
                                                         std::string_view p1, std::string_view p2,
                                                         std::optional<std::int64_t> keep_login) {
     FieldErrors errors;
-    if (old_password.empty()) errors["old_password"].push_back("This field is required.");
+    if (old_password.empty()) errors["old_password"].push_back(core::N_("This field is required."));
     else if (!s.hasher.verify(old_password, user.password_hash))
-        errors["old_password"].push_back("Your old password was entered incorrectly. Please enter it again.");
+        errors["old_password"].push_back(core::N_("Your old password was entered incorrectly. Please enter it again."));
     check_new_password(s, user, p1, p2, errors);
     if (!errors.empty()) return std::unexpected(std::move(errors));
     return save_new_password(s, user, p1, keep_login, nullptr);
@@ -112,7 +113,7 @@ std::expected<void, Refusal> request_password_reset(Services& s, std::string_vie
     dict.SetValue("RESET_URL", s.site_url() + "/accounts/password/reset/" + token + "/");
     dict.SetValue("CODE", s.codes.issue("reset", "user:" + std::to_string(user->id), kResetLinkSeconds));
     store::Transaction tx(s.db);
-    Notifier(s.templates, s.db).email(*user->email, "password_reset", dict, s.now());
+    Notifier(s.templates, s.db).email(*user->email, "password_reset", dict, s.now(), mail_language(*user, s.config));
     tx.commit();
     return {};
 }
@@ -129,7 +130,7 @@ std::optional<User> check_reset_link(Services& s, std::string_view token) {
 std::expected<User, FieldErrors> reset_password(Services& s, std::string_view token, std::string_view p1,
                                                        std::string_view p2) {
     auto user = check_reset_link(s, token);
-    if (!user) return std::unexpected(FieldErrors{{"non_field_errors", {"The password reset link was invalid, possibly because it has already been used."}}});
+    if (!user) return std::unexpected(FieldErrors{{"non_field_errors", {core::N_("The password reset link was invalid, possibly because it has already been used.")}}});
     FieldErrors errors;
     check_new_password(s, *user, p1, p2, errors);
     if (!errors.empty()) return std::unexpected(std::move(errors));

@@ -1,6 +1,7 @@
 #include "gatehouse/accounts/notifier.hpp"
 #include "gatehouse/accounts/users.hpp"
 #include "gatehouse/accounts/validation.hpp"
+#include "gatehouse/core/catalog.hpp"
 #include "gatehouse/store/database.hpp"
 
 namespace gatehouse::accounts {
@@ -13,7 +14,7 @@ std::expected<User, FieldErrors> update_profile(Services& s, const User& user, c
         save_profile(s, user, *changed);
         tx.commit();
     } catch (const store::ConstraintError&) {
-        return std::unexpected(FieldErrors{{"non_field_errors", {"That name or phone number was just taken."}}});
+        return std::unexpected(FieldErrors{{"non_field_errors", {core::N_("That name or phone number was just taken.")}}});
     }
     return changed;
 }
@@ -30,7 +31,7 @@ std::expected<User, FieldErrors> check_profile(Services& s, const User& user, co
             errors["name"].push_back(problem);
         } else {
             auto other = users.find_by_name(name);
-            if (other && other->id != user.id) errors["name"].push_back("A user with that name already exists.");
+            if (other && other->id != user.id) errors["name"].push_back(core::N_("A user with that name already exists."));
             changed.name = name;
         }
     }
@@ -50,7 +51,7 @@ std::expected<User, FieldErrors> check_profile(Services& s, const User& user, co
             errors["phone"].push_back(phone_problem(*in.phone));
         } else {
             auto other = users.find_by_phone(*phone);
-            if (other && other->id != user.id) errors["phone"].push_back("A user with that phone number already exists.");
+            if (other && other->id != user.id) errors["phone"].push_back(core::N_("A user with that phone number already exists."));
             changed.phone = *phone;
         }
     }
@@ -75,8 +76,13 @@ void save_profile(Services& s, const User& before, const User& changed) {
     if (changed.phone != before.phone && before.email) {
         ctemplate::TemplateDictionary dict("phone_changed");
         dict.SetValue("SITE_URL", s.site_url());
-        Notifier(s.templates, s.db).email(*before.email, "phone_changed", dict, s.now());
+        Notifier(s.templates, s.db).email(*before.email, "phone_changed", dict, s.now(), mail_language(before, s.config));
     }
+}
+
+void remember_language(Services& s, const User& user, std::string_view language) {
+    if (user.language == language || language.empty()) return;
+    store::UserStore(s.db).set_language(user.id, language);
 }
 
 }  // namespace gatehouse::accounts

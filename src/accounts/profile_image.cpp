@@ -1,5 +1,6 @@
 #include "gatehouse/accounts/profile_image.hpp"
 
+#include "gatehouse/core/catalog.hpp"
 #include "gatehouse/core/image.hpp"
 #include "gatehouse/store/database.hpp"
 #include "gatehouse/store/media.hpp"
@@ -11,13 +12,13 @@ store::MediaStore media(Services& s) { return store::MediaStore(s.config.var_dir
 
 std::string image_problem(core::ImageProblem problem) {
     switch (problem) {
-        case core::ImageProblem::Empty: return "The submitted file is empty.";
-        case core::ImageProblem::TooLarge: return "The image is too large: at most 2 MiB.";
-        case core::ImageProblem::TooManyPixels: return "The image is too large: at most 4096×4096 pixels.";
+        case core::ImageProblem::Empty: return core::N_("The submitted file is empty.");
+        case core::ImageProblem::TooLarge: return core::N_("The image is too large: at most 2 MiB.");
+        case core::ImageProblem::TooManyPixels: return core::N_("The image is too large: at most 4096×4096 pixels.");
         case core::ImageProblem::NotAnImage: break;
     }
     // Django's ImageField message.
-    return "Upload a valid image. The file you uploaded was either not an image or a corrupted image.";
+    return core::N_("Upload a valid image. The file you uploaded was either not an image or a corrupted image.");
 }
 
 }  // namespace
@@ -30,7 +31,7 @@ std::expected<User, FieldErrors> update_profile(Services& s, const User& user, c
     if (!changed) errors = changed.error();
     std::optional<core::EncodedImage> encoded;
     if (image.kind == ImageChange::Kind::NotAFile) {
-        errors["image"].push_back("The submitted data was not a file. Check the encoding type on the form.");
+        errors["image"].push_back(core::N_("The submitted data was not a file. Check the encoding type on the form."));
     } else if (image.kind == ImageChange::Kind::Replace) {
         auto result = core::reencode_image(image.upload);
         if (result) encoded = std::move(*result);
@@ -50,7 +51,7 @@ std::expected<User, FieldErrors> update_profile(Services& s, const User& user, c
         tx.commit();
     } catch (const store::ConstraintError&) {
         if (name) files.remove(*name);
-        return std::unexpected(FieldErrors{{"non_field_errors", {"That name or phone number was just taken."}}});
+        return std::unexpected(FieldErrors{{"non_field_errors", {core::N_("That name or phone number was just taken.")}}});
     } catch (...) {
         if (name) files.remove(*name);
         throw;

@@ -3,6 +3,7 @@
 #include "gatehouse/accounts/audit.hpp"
 #include "gatehouse/accounts/limits.hpp"
 #include "gatehouse/accounts/validation.hpp"
+#include "gatehouse/core/catalog.hpp"
 #include "gatehouse/store/database.hpp"
 #include "gatehouse/store/logins.hpp"
 
@@ -29,11 +30,11 @@ std::expected<void, Refusal> reauthenticate(Services& s, const User& user, std::
     const auto method = reauth_method(user);
     const char* by = "password";
     if (method == ReauthMethod::PhoneCode) {
-        if (proof.code.empty()) return std::unexpected(refuse_fields({{"code", {"This field is required."}}}));
+        if (proof.code.empty()) return std::unexpected(refuse_fields({{"code", {core::N_("This field is required.")}}}));
         if (auto checked = check_sms_code(s, user, proof.code); !checked) return std::unexpected(checked.error());
         by = "phone code";
     } else {
-        if (proof.password.empty()) return std::unexpected(refuse_fields({{"password", {"This field is required."}}}));
+        if (proof.password.empty()) return std::unexpected(refuse_fields({{"password", {core::N_("This field is required.")}}}));
         const auto per_ip = s.throttle.hit("login-ip", client.ip, Limits::kLoginsPerIp);
         if (!per_ip.allowed) return std::unexpected(refuse_throttled(per_ip.retry_after));
         const std::string subject = failed_login_subject(user);

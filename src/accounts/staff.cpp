@@ -2,10 +2,11 @@
 
 #include "gatehouse/accounts/audit.hpp"
 #include "gatehouse/accounts/logins.hpp"
-#include "gatehouse/accounts/otp.hpp"
-#include "gatehouse/accounts/reauth.hpp"
-#include "gatehouse/accounts/profile_image.hpp"
 #include "gatehouse/accounts/mfa.hpp"
+#include "gatehouse/accounts/otp.hpp"
+#include "gatehouse/accounts/profile_image.hpp"
+#include "gatehouse/accounts/reauth.hpp"
+#include "gatehouse/core/catalog.hpp"
 
 #include "gatehouse/store/database.hpp"
 
@@ -44,7 +45,7 @@ std::optional<std::int64_t> natural(std::string_view text) {
 std::optional<bool> flag_value(const std::optional<std::string>& text, const char* name, FieldErrors& errors) {
     if (!text) return std::nullopt;
     auto value = parse_boolean(*text);
-    if (!value) errors[name].push_back("Must be a valid boolean.");
+    if (!value) errors[name].push_back(core::N_("Must be a valid boolean."));
     return value;
 }
 
@@ -154,7 +155,7 @@ std::expected<User, Refusal> save_created_user(Services& s, const Actor& actor, 
                   ", is_verified: " + yes_no(user.is_verified));
         tx.commit();
     } catch (const store::ConstraintError&) {
-        return std::unexpected(refuse_fields({{"email", {"A user with that email, name or phone already exists."}}}));
+        return std::unexpected(refuse_fields({{"email", {core::N_("A user with that email, name or phone already exists.")}}}));
     }
     if (!user.is_verified) send_verification(s, user);
     return user;
@@ -210,7 +211,7 @@ std::expected<User, Refusal> save_user_changes(Services& s, const Actor& actor, 
                                          changed.is_verified);
         tx.commit();
     } catch (const store::ConstraintError&) {
-        return std::unexpected(refuse_fields({{"non_field_errors", {"That name or phone number was just taken."}}}));
+        return std::unexpected(refuse_fields({{"non_field_errors", {core::N_("That name or phone number was just taken.")}}}));
     }
     if (target.is_active && !changed.is_active) revoke_all_logins(s, target.id);
     return changed;
@@ -222,13 +223,13 @@ std::expected<void, Refusal> delete_user_as(Services& s, const User& actor, std:
     auto target = find_user_as(s, actor, id);
     if (!target) return std::unexpected(target.error());
     if (target->id == actor.id && reauth_method(*target) == ReauthMethod::PhoneCode) {
-        if (!code || code->empty()) return std::unexpected(refuse_fields({{"code", {"This field is required."}}}));
+        if (!code || code->empty()) return std::unexpected(refuse_fields({{"code", {core::N_("This field is required.")}}}));
         if (auto checked = check_sms_code(s, *target, *code); !checked) return std::unexpected(checked.error());
     } else if (target->id == actor.id) {
-        if (!password) return std::unexpected(refuse_fields({{"password", {"This field is required."}}}));
-        if (password->empty()) return std::unexpected(refuse_fields({{"password", {"This field may not be blank."}}}));
+        if (!password) return std::unexpected(refuse_fields({{"password", {core::N_("This field is required.")}}}));
+        if (password->empty()) return std::unexpected(refuse_fields({{"password", {core::N_("This field may not be blank.")}}}));
         if (!s.hasher.verify(*password, target->password_hash))
-            return std::unexpected(refuse_fields({{"password", {"The password is not correct."}}}));
+            return std::unexpected(refuse_fields({{"password", {core::N_("The password is not correct.")}}}));
     }
     if (target->id != actor.id) {
         delete_user(s, user_actor(actor, ip), *target);

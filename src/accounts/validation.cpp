@@ -1,5 +1,6 @@
 #include "gatehouse/accounts/validation.hpp"
 
+#include "gatehouse/core/catalog.hpp"
 #include "gatehouse/core/text.hpp"
 
 #include <phonenumbers/phonenumberutil.h>
@@ -66,16 +67,16 @@ std::optional<std::string> normalize_email(std::string_view raw) {
 
 std::string name_problem(std::string_view name) {
     const auto length = core::utf8_length(name);
-    if (length < 1 || length > 64) return "Ensure this value has between 1 and 64 characters.";
+    if (length < 1 || length > 64) return core::N_("Ensure this value has between 1 and 64 characters.");
     if (std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; }))
-        return "Enter a valid name.";
+        return core::N_("Enter a valid name.");
     return {};
 }
 
 std::string person_name_problem(std::string_view value) {
-    if (core::utf8_length(value) > 150) return "Ensure this field has no more than 150 characters.";
+    if (core::utf8_length(value) > 150) return core::N_("Ensure this field has no more than 150 characters.");
     if (std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; }))
-        return "Enter a valid value.";
+        return core::N_("Enter a valid value.");
     return {};
 }
 
@@ -117,7 +118,7 @@ std::optional<std::string> normalize_phone(std::string_view phone) {
 }
 
 std::string phone_problem(std::string_view phone) {
-    if (!normalize_phone(phone)) return "Enter a valid phone number in international format, e.g. +14155552671.";
+    if (!normalize_phone(phone)) return core::N_("Enter a valid phone number in international format, e.g. +14155552671.");
     return {};
 }
 
@@ -128,14 +129,14 @@ std::string date_of_birth_problem(std::string_view date, std::int64_t today_unix
     bool shape = text.size() == 10;
     for (std::size_t i = 0; shape && i < text.size(); ++i)
         shape = (i == 4 || i == 7) ? text[i] == '-' : (text[i] >= '0' && text[i] <= '9');
-    if (!shape) return "Enter a valid date in the form YYYY-MM-DD.";
+    if (!shape) return core::N_("Enter a valid date in the form YYYY-MM-DD.");
     const char* end = strptime(text.c_str(), "%Y-%m-%d", &tm);
-    if (!end || *end != '\0') return "Enter a valid date in the form YYYY-MM-DD.";
+    if (!end || *end != '\0') return core::N_("Enter a valid date in the form YYYY-MM-DD.");
     std::tm check = tm;
     const std::time_t when = timegm(&check);
-    if (check.tm_mday != tm.tm_mday || check.tm_mon != tm.tm_mon) return "Enter a valid date in the form YYYY-MM-DD.";
-    if (when >= today_unix - (today_unix % 86400)) return "The date of birth must be in the past.";
-    if (tm.tm_year + 1900 < 1900) return "Enter a valid date in the form YYYY-MM-DD.";
+    if (check.tm_mday != tm.tm_mday || check.tm_mon != tm.tm_mon) return core::N_("Enter a valid date in the form YYYY-MM-DD.");
+    if (when >= today_unix - (today_unix % 86400)) return core::N_("The date of birth must be in the past.");
+    if (tm.tm_year + 1900 < 1900) return core::N_("Enter a valid date in the form YYYY-MM-DD.");
     return {};
 }
 

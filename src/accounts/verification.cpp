@@ -21,7 +21,7 @@ ThrottleDecision send_verification(Services& s, const User& user) {
     dict.SetValue("VERIFY_URL", s.site_url() + "/accounts/verify/" + token + "/");
     dict.SetValue("CODE", code);
     store::Transaction tx(s.db);
-    Notifier(s.templates, s.db).email(*user.email, "verify", dict, s.now());
+    Notifier(s.templates, s.db).email(*user.email, "verify", dict, s.now(), mail_language(user, s.config));
     tx.commit();
     return decision;
 }

@@ -63,7 +63,10 @@ int migrate_data(const core::Config& config, const Args& args) {
 int serve(core::Config& config) {
     core::Log log(STDERR_FILENO);
     for (const auto& name : accounts::migrate_database(config)) std::cerr << "applied " << name << "\n";
-    core::Templates templates(config.home + "/templates");
+    core::Templates templates(config.home + "/templates", core::Translations(config.home + "/locale"));
+    if (!templates.translations().has(config.language))
+        throw core::ConfigError("GATEHOUSE_LANGUAGE: no catalogue for '" + config.language + "' in " + config.home +
+                                "/locale (po/" + config.language + ".po, built by make)");
     accounts::PasswordPolicy policy({config.password_min_length, config.password_composition},
                                     config.home + "/db/common-passwords.txt");
     return server::master_run(config, templates, policy, log);

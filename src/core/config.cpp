@@ -213,6 +213,15 @@ const std::vector<Setting>& settings_table() {
         GH_INT("REAUTH_SECONDS", reauth_seconds, 1, 86400 * 30),
         GH_BOOL("NEW_DEVICE_MAIL", new_device_mail),
         GH_BOOL("STAFF_REQUIRE_MFA", staff_require_mfa),
+        // A language code ("en", "fa"); serve also checks that its catalogue is there (README, *Languages*).
+        Setting{"LANGUAGE", false,
+                [](Config& c, const std::string& k, const std::string& v) {
+                    const bool code = v.size() >= 2 && v.size() <= 3 &&
+                                      v.find_first_not_of("abcdefghijklmnopqrstuvwxyz") == std::string::npos;
+                    if (!code) throw ConfigError(k + ": expected a language code such as en or fa, got '" + v + "'");
+                    c.language = v;
+                },
+                [](const Config& c) { return c.language; }},
         Setting{"TRUSTED_PROXIES", false,
                 [](Config& c, const std::string& k, const std::string& v) { c.trusted_proxies = parse_trusted_proxies(k, v); },
                 [](const Config& c) {

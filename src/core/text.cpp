@@ -75,4 +75,24 @@ std::string casefold(std::string_view text) {
     return std::string(reinterpret_cast<const char*>(folded), static_cast<std::size_t>(n));
 }
 
+std::string ascii_digits(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        // U+0660–U+0669 are D9 A0–D9 A9 in UTF-8, U+06F0–U+06F9 are DB B0–DB B9.
+        const unsigned char lead = static_cast<unsigned char>(text[i]);
+        if (i + 1 < text.size() && (lead == 0xD9 || lead == 0xDB)) {
+            const unsigned char next = static_cast<unsigned char>(text[i + 1]);
+            const unsigned char zero = lead == 0xD9 ? 0xA0 : 0xB0;
+            if (next >= zero && next <= zero + 9) {
+                out += static_cast<char>('0' + (next - zero));
+                ++i;
+                continue;
+            }
+        }
+        out += text[i];
+    }
+    return out;
+}
+
 }  // namespace gatehouse::core

@@ -171,6 +171,8 @@ http::Response request_error_response(web::Context& ctx, bool api, const http::R
 // Reads the body, parses and routes. Nothing escapes: what is thrown is logged and answered 500.
 web::Outcome worker_handle(web::Context& ctx, const core::Log& log, FCGX_Request& request,
                            const http::Params& params, bool api) {
+    ctx.language = ctx.config.language;  // until handle_request reads the request's choice
+    ctx.language_stated = false;
     try {
         auto length = http::announced_body_length(params);
         if (!length) return {request_error_response(ctx, api, length.error()), "-"};

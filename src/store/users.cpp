@@ -14,7 +14,7 @@ std::optional<std::string> folded(const std::optional<std::string>& value) {
 
 constexpr std::string_view kColumns =
     "id, email, name, first_name, last_name, phone, date_of_birth, gender, password, "
-    "is_active, is_staff, is_superuser, is_verified, date_joined, last_login, phone_verified, image";
+    "is_active, is_staff, is_superuser, is_verified, date_joined, last_login, phone_verified, image, language";
 
 User read_user(const Statement& row) {
     User u;
@@ -35,6 +35,7 @@ User read_user(const Statement& row) {
     u.last_login = row.column_optional_text(14);
     u.phone_verified = row.column_int(15) != 0;
     u.image = row.column_optional_text(16);
+    u.language = row.column_text(17);
     return u;
 }
 
@@ -77,12 +78,13 @@ std::optional<User> first_user(Query& q) {
 std::int64_t UserStore::insert(const User& u) {
     auto q = db_.query(
         "INSERT INTO users (email, name, first_name, last_name, phone, date_of_birth, gender, password,"
-        " is_active, is_staff, is_superuser, is_verified, date_joined, last_login, phone_verified, email_key, name_key)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
+        " is_active, is_staff, is_superuser, is_verified, date_joined, last_login, phone_verified, email_key, name_key,"
+        " language) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
     q.bind(1, u.email).bind(2, u.name).bind(3, u.first_name).bind(4, u.last_name).bind(5, u.phone);
     q.bind(6, u.date_of_birth).bind(7, u.gender).bind(8, u.password_hash).bind(9, u.is_active);
     q.bind(10, u.is_staff).bind(11, u.is_superuser).bind(12, u.is_verified).bind(13, u.date_joined);
     q.bind(14, u.last_login).bind(15, u.phone_verified).bind(16, folded(u.email)).bind(17, folded(u.name));
+    q.bind(18, u.language);
     return q.returned_id();
 }
 
@@ -112,6 +114,10 @@ std::optional<User> UserStore::find_by_phone(std::string_view phone) {
     auto q = db_.query(sql);
     q.bind(1, phone);
     return first_user(q);
+}
+
+void UserStore::set_language(std::int64_t id, std::string_view language) {
+    db_.query("UPDATE users SET language = ? WHERE id = ?").bind(1, language).bind(2, id).run();
 }
 
 void UserStore::set_verified(std::int64_t id) {

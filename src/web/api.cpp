@@ -1,5 +1,7 @@
 #include "gatehouse/web/api.hpp"
 
+#include "gatehouse/accounts/users.hpp"
+
 #include <strings.h>
 
 namespace gatehouse::web {
@@ -20,7 +22,7 @@ std::string api_field_or_empty(const http::Request& request, const char* name) {
     return api_field(request, name).value_or("");
 }
 
-std::optional<http::Response> require_fields(const http::Request& request, std::initializer_list<const char*> names) {
+std::optional<http::Response> require_fields(const Context& ctx, const http::Request& request, std::initializer_list<const char*> names) {
     accounts::FieldErrors errors;
     for (const char* name : names) {
         auto value = api_field(request, name);
@@ -28,7 +30,7 @@ std::optional<http::Response> require_fields(const http::Request& request, std::
         else if (value->empty()) errors[name].push_back("This field may not be blank.");
     }
     if (errors.empty()) return std::nullopt;
-    return api_validation(errors);
+    return api_validation(ctx, errors);
 }
 
 std::optional<std::string> api_patch_field(const http::Request& request, const char* name) {
@@ -80,7 +82,7 @@ http::Response api_detail(int status, const std::string& detail, const std::stri
     return http::Response::json(status, {{"detail", detail}, {"code", code}});
 }
 
-http::Response api_validation(const accounts::FieldErrors& errors) { return api_answer(accounts::refuse_fields(errors)); }
+http::Response api_validation(const Context& ctx, const accounts::FieldErrors& errors) { return api_answer(ctx, accounts::refuse_fields(errors)); }
 
 accounts::ClientInfo api_client(const http::Request& request) {
     return {request.remote_addr, request.header("user-agent")};
@@ -93,15 +95,19 @@ std::expected<accounts::ApiPrincipal, http::Response> api_authenticate(Context& 
     const std::string scheme = header.substr(0, space);
     std::string credential = space == std::string::npos ? std::string() : header.substr(space + 1);
     while (!credential.empty() && credential.front() == ' ') credential.erase(0, 1);
+    auto remembered = [&ctx](accounts::ApiPrincipal principal) {
+        if (ctx.language_stated) accounts::remember_language(ctx.accounts, principal.user, ctx.language);
+        return principal;
+    };
     if (strcasecmp(scheme.c_str(), "Bearer") == 0 && !credential.empty()) {
-        if (auto principal = accounts::authenticate_access(ctx.accounts, credential)) return *principal;
-        return std::unexpected(api_answer(accounts::Outcome::AccessTokenInvalid));
+        if (auto principal = accounts::authenticate_access(ctx.accounts, credential)) return remembered(*principal);
+        return std::unexpected(api_answer(ctx, accounts::Outcome::AccessTokenInvalid));
     }
     if (strcasecmp(scheme.c_str(), "Token") == 0 && !credential.empty()) {
-        if (auto principal = accounts::authenticate_token(ctx.accounts, credential, lookup)) return *principal;
-        return std::unexpected(api_answer(accounts::Outcome::ApiTokenInvalid));
+        if (auto principal = accounts::authenticate_token(ctx.accounts, credential, lookup)) return remembered(*principal);
+        return std::unexpected(api_answer(ctx, accounts::Outcome::ApiTokenInvalid));
     }
-    return std::unexpected(api_answer(accounts::Outcome::NotAuthenticated));
+    return std::unexpected(api_answer(ctx, accounts::Outcome::NotAuthenticated));
 }
 
 }  // namespace gatehouse::web

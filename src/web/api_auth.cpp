@@ -13,8 +13,8 @@ namespace {
 
 // A login's refusal; MfaRequired carries the token of the second step (README: *Two-factor
 // authentication*): 401 {"detail", "code": "mfa_required", "mfa_token"}.
-http::Response login_refused(const accounts::Refusal& refused) {
-    auto response = api_answer(refused);
+http::Response login_refused(const Context& ctx, const accounts::Refusal& refused) {
+    auto response = api_answer(ctx, refused);
     if (refused.outcome == accounts::Outcome::MfaRequired) {
         auto body = nlohmann::json::parse(response.body);
         body["mfa_token"] = refused.subject;
@@ -26,11 +26,11 @@ http::Response login_refused(const accounts::Refusal& refused) {
 
 // A password login of this kind, or the answer that refuses it.
 std::expected<accounts::LoggedIn, http::Response> password_login(Context& ctx, http::Request& req, accounts::LoginKind kind) {
-    if (auto missing = require_fields(req, {"email", "password"})) return std::unexpected(*missing);
+    if (auto missing = require_fields(ctx, req, {"email", "password"})) return std::unexpected(*missing);
     auto in = accounts::log_in(ctx.accounts, {accounts::PasswordCredential{api_field_or_empty(req, "email"),
                                                                            api_field_or_empty(req, "password")},
                                               kind, false, {}, api_client(req), {}});
-    if (!in) return std::unexpected(login_refused(in.error()));
+    if (!in) return std::unexpected(login_refused(ctx, in.error()));
     return *in;
 }
 
@@ -42,11 +42,13 @@ http::Response api_token_answer(const accounts::LoggedIn& in) {
 }  // namespace
 
 http::Response api_register(Context& ctx, http::Request& req) {
-    auto result = accounts::sign_up(ctx.accounts, api_signup_input(req), api_client(req));
+    auto input = api_signup_input(req);
+    input.language = ctx.language;
+    auto result = accounts::sign_up(ctx.accounts, input, api_client(req));
     if (result) return http::Response::json(201, user_json(*result, ctx.accounts.site_url()));
     auto refused = result.error();
     refused.errors = api_signup_errors(std::move(refused.errors));
-    return api_answer(refused);
+    return api_answer(ctx, refused);
 }
 
 http::Response api_token_obtain(Context& ctx, http::Request& req) {
@@ -63,12 +65,12 @@ http::Response api_token_refresh(Context& ctx, http::Request& req) {
             ctx.log.warning("csrf refused: " + refused->substr(0, refused->find('.')));
             return api_detail(403, "CSRF Failed: " + *refused, "permission_denied");
         }
-    } else if (auto missing = require_fields(req, {"refresh"})) {
+    } else if (auto missing = require_fields(ctx, req, {"refresh"})) {
         return *missing;
     }
     auto pair = accounts::rotate_refresh(ctx.accounts, cookie.value_or(api_field_or_empty(req, "refresh")), api_client(req));
     if (!pair) {
-        auto refused = api_answer(pair.error());
+        auto refused = api_answer(ctx, pair.error());
         if (cookie) expire_refresh_cookie(refused);  // a dead token is of no use to keep
         return refused;
     }
@@ -76,9 +78,9 @@ http::Response api_token_refresh(Context& ctx, http::Request& req) {
 }
 
 http::Response api_token_verify(Context& ctx, http::Request& req) {
-    if (auto missing = require_fields(req, {"token"})) return *missing;
+    if (auto missing = require_fields(ctx, req, {"token"})) return *missing;
     if (!accounts::token_is_valid(ctx.accounts, api_field_or_empty(req, "token")))
-        return api_answer(accounts::Outcome::RefreshInvalid);
+        return api_answer(ctx, accounts::Outcome::RefreshInvalid);
     return http::Response::json(200, nlohmann::json::object());
 }
 
@@ -90,14 +92,14 @@ http::Response api_login(Context& ctx, http::Request& req) {
 
 // The second step of /api/auth/token/ or /api/auth/login/: the answer that endpoint would have given.
 http::Response api_mfa_verify(Context& ctx, http::Request& req) {
-    if (auto missing = require_fields(req, {"mfa_token", "code"})) return *missing;
+    if (auto missing = require_fields(ctx, req, {"mfa_token", "code"})) return *missing;
     const std::string token = api_field_or_empty(req, "mfa_token");
     accounts::LoginKind kind;
     if (token.starts_with("jwt.")) kind = accounts::LoginKind::Jwt;
     else if (token.starts_with("token.")) kind = accounts::LoginKind::Token;
-    else return api_answer(accounts::Outcome::MfaTokenInvalid);
+    else return api_answer(ctx, accounts::Outcome::MfaTokenInvalid);
     auto in = accounts::complete_mfa_login(ctx.accounts, {token, api_field_or_empty(req, "code"), kind, false, {}, api_client(req)});
-    if (!in) return api_answer(in.error());
+    if (!in) return api_answer(ctx, in.error());
     if (kind == accounts::LoginKind::Jwt) return token_pair_answer(ctx, req, in->tokens, &in->user);
     return api_token_answer(*in);
 }
@@ -109,10 +111,10 @@ http::Response api_logout(Context& ctx, http::Request& req) {
     // Bearer caller sends no refresh token: its access token's own login ends.
     const bool by_access = ctx.config.jwt_cookie && principal->kind == "jwt" && api_field_or_empty(req, "refresh").empty();
     if (principal->kind == "jwt" && !by_access)
-        if (auto missing = require_fields(req, {"refresh"})) return *missing;
+        if (auto missing = require_fields(ctx, req, {"refresh"})) return *missing;
     auto done = by_access ? accounts::end_jwt_login(ctx.accounts, *principal)
                           : accounts::log_out_api(ctx.accounts, *principal, api_field_or_empty(req, "refresh"));
-    if (!done) return api_answer(done.error());
+    if (!done) return api_answer(ctx, done.error());
     auto response = http::Response::json(200, {{"detail", "Logged out."}});
     if (ctx.config.jwt_cookie) expire_refresh_cookie(response);
     return response;
@@ -126,14 +128,14 @@ http::Response api_logout_all(Context& ctx, http::Request& req) {
 }
 
 http::Response api_verify_email(Context& ctx, http::Request& req) {
-    if (auto missing = require_fields(req, {"token"})) return *missing;
+    if (auto missing = require_fields(ctx, req, {"token"})) return *missing;
     auto verified = accounts::verify_with_link(ctx.accounts, api_field_or_empty(req, "token"));
-    if (!verified) return api_answer(verified.error());
+    if (!verified) return api_answer(ctx, verified.error());
     return http::Response::json(200, {{"detail", "Email verified."}});
 }
 
 http::Response api_verify_email_resend(Context& ctx, http::Request& req) {
-    if (auto missing = require_fields(req, {"email"})) return *missing;
+    if (auto missing = require_fields(ctx, req, {"email"})) return *missing;
     accounts::resend_verification_to(ctx.accounts, api_field_or_empty(req, "email"));
     return http::Response::json(200, {{"detail", "If that account exists and is not verified, a new mail is on its way."}});
 }

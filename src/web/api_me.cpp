@@ -61,20 +61,20 @@ http::Response api_me(Context& ctx, http::Request& req) {
     const auto& user = principal->user;
     if (req.method == "PATCH") {
         if (req.json && !req.json->is_object())
-            return api_validation({{"non_field_errors", {"Invalid data. Expected a dictionary."}}});
+            return api_validation(ctx, {{"non_field_errors", {"Invalid data. Expected a dictionary."}}});
         // An email change is a sensitive action: it waits for the new address's confirmation and
         // answers 200 with the unchanged email and `pending_email`.
         const auto email = email_asked(req, user);
         if (email)
             if (auto ask = require_recent_login(ctx, *principal)) return *ask;
         const auto input = api_profile_input(req);
-        if (auto checked = accounts::check_profile(ctx.accounts, user, input); !checked) return api_validation(checked.error());
+        if (auto checked = accounts::check_profile(ctx.accounts, user, input); !checked) return api_validation(ctx, checked.error());
         if (email) {
             auto requested = accounts::request_email_change(ctx.accounts, user, *email, api_client(req));
-            if (!requested) return api_answer(requested.error());
+            if (!requested) return api_answer(ctx, requested.error());
         }
         auto result = accounts::update_profile(ctx.accounts, user, input, api_image_change(req));
-        if (!result) return api_validation(result.error());
+        if (!result) return api_validation(ctx, result.error());
         return http::Response::json(200, me_json(ctx, *result));
     }
     if (req.method == "DELETE") {
@@ -87,7 +87,7 @@ http::Response api_me(Context& ctx, http::Request& req) {
                                                 password ? std::optional<std::string_view>(*password) : std::nullopt,
                                                 req.remote_addr,
                                                 code ? std::optional<std::string_view>(*code) : std::nullopt);
-        if (!deleted) return api_answer(deleted.error());
+        if (!deleted) return api_answer(ctx, deleted.error());
         return http::Response::json(204, nullptr);
     }
     auto response = http::Response::json(200, me_json(ctx, user));
@@ -98,10 +98,10 @@ http::Response api_me(Context& ctx, http::Request& req) {
 http::Response api_my_email_confirm(Context& ctx, http::Request& req) {
     auto principal = api_authenticate(ctx, req);
     if (!principal) return principal.error();
-    if (auto missing = require_fields(req, {"code"})) return *missing;
+    if (auto missing = require_fields(ctx, req, {"code"})) return *missing;
     auto changed = accounts::confirm_email_change(ctx.accounts, principal->user, api_field_or_empty(req, "code"),
                                                   api_client(req));
-    if (!changed) return api_answer(changed.error());
+    if (!changed) return api_answer(ctx, changed.error());
     return http::Response::json(200, me_json(ctx, *changed));
 }
 
@@ -133,7 +133,7 @@ http::Response api_my_device(Context& ctx, http::Request& req) {
         accounts::revoke_login(ctx.accounts, login);
         return http::Response::json(204, nullptr);
     }
-    return api_answer(accounts::Outcome::NotFound);
+    return api_answer(ctx, accounts::Outcome::NotFound);
 }
 
 http::Response api_schema(Context& ctx, http::Request&) {

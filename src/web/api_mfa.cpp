@@ -35,7 +35,7 @@ http::Response api_mfa_totp(Context& ctx, http::Request& req) {
     if (!principal) return principal.error();
     if (auto ask = require_recent_login(ctx, *principal)) return *ask;  // changing the second factor
     auto setup = accounts::begin_totp(ctx.accounts, principal->user);
-    if (!setup) return api_answer(setup.error());
+    if (!setup) return api_answer(ctx, setup.error());
     return no_store(http::Response::json(200, {{"secret", setup->secret},
                                                {"otpauth_uri", setup->uri},
                                                {"qr_svg", qr_svg(setup->uri)},
@@ -45,9 +45,9 @@ http::Response api_mfa_totp(Context& ctx, http::Request& req) {
 http::Response api_mfa_totp_confirm(Context& ctx, http::Request& req) {
     auto principal = api_authenticate(ctx, req);
     if (!principal) return principal.error();
-    if (auto missing = require_fields(req, {"code"})) return *missing;
+    if (auto missing = require_fields(ctx, req, {"code"})) return *missing;
     auto codes = accounts::confirm_totp(ctx.accounts, principal->user, api_field_or_empty(req, "code"), req.remote_addr);
-    if (!codes) return api_answer(codes.error());
+    if (!codes) return api_answer(ctx, codes.error());
     return no_store(http::Response::json(200, {{"detail", "Two-factor authentication is on."}, {"recovery_codes", *codes}}));
 }
 
@@ -56,7 +56,7 @@ http::Response api_mfa_totp_disable(Context& ctx, http::Request& req) {
     if (!principal) return principal.error();
     if (auto ask = require_recent_login(ctx, *principal)) return *ask;  // changing the second factor
     auto done = accounts::disable_totp(ctx.accounts, principal->user, proof_of(req), req.remote_addr);
-    if (!done) return api_answer(done.error());
+    if (!done) return api_answer(ctx, done.error());
     return http::Response::json(200, {{"detail", "Two-factor authentication is off."}});
 }
 
@@ -65,7 +65,7 @@ http::Response api_mfa_recovery_codes(Context& ctx, http::Request& req) {
     if (!principal) return principal.error();
     if (auto ask = require_recent_login(ctx, *principal)) return *ask;  // changing the second factor
     auto codes = accounts::regenerate_recovery_codes(ctx.accounts, principal->user, proof_of(req), req.remote_addr);
-    if (!codes) return api_answer(codes.error());
+    if (!codes) return api_answer(ctx, codes.error());
     return no_store(http::Response::json(200, {{"detail", "New recovery codes; the earlier ones no longer work."},
                                                {"recovery_codes", *codes}}));
 }

@@ -60,12 +60,12 @@ http::Response api_users(Context& ctx, http::Request& req) {
         if (created) return http::Response::json(201, user_json(*created, ctx.accounts.site_url()));
         auto refused = created.error();
         refused.errors = api_signup_errors(std::move(refused.errors));  // "password", as register names it
-        return api_answer(refused);
+        return api_answer(ctx, refused);
     }
     const accounts::UserQuery query{req.query_param("search").value_or(""), req.query_param("page"),
                                     req.query_param("page_size")};
     auto page = accounts::list_users(ctx.accounts, principal->user, query);
-    if (!page) return api_answer(page.error());
+    if (!page) return api_answer(ctx, page.error());
     nlohmann::json results = nlohmann::json::array();
     for (const auto& user : page->users) results.push_back(user_json(user, ctx.accounts.site_url()));
     return no_store(http::Response::json(
@@ -82,10 +82,10 @@ http::Response api_user(Context& ctx, http::Request& req) {
     const std::int64_t id = path_id(req);
     if (req.method == "PATCH") {
         if (req.json && !req.json->is_object())
-            return api_validation({{"non_field_errors", {"Invalid data. Expected a dictionary."}}});
+            return api_validation(ctx, {{"non_field_errors", {"Invalid data. Expected a dictionary."}}});
         auto updated = accounts::update_user_as(ctx.accounts, principal->user, id, {api_profile_input(req), flag_input(req)},
                                               req.remote_addr);
-        if (!updated) return api_answer(updated.error());
+        if (!updated) return api_answer(ctx, updated.error());
         return no_store(http::Response::json(200, user_json(*updated, ctx.accounts.site_url())));
     }
     if (req.method == "DELETE") {
@@ -95,11 +95,11 @@ http::Response api_user(Context& ctx, http::Request& req) {
         auto deleted = accounts::delete_user_as(ctx.accounts, principal->user, id,
                                                 password ? std::optional<std::string_view>(*password) : std::nullopt,
                                                 req.remote_addr);
-        if (!deleted) return api_answer(deleted.error());
+        if (!deleted) return api_answer(ctx, deleted.error());
         return http::Response::json(204, nullptr);
     }
     auto user = accounts::find_user_as(ctx.accounts, principal->user, id);
-    if (!user) return api_answer(user.error());
+    if (!user) return api_answer(ctx, user.error());
     return no_store(http::Response::json(200, user_json(*user, ctx.accounts.site_url())));
 }
 

@@ -4,6 +4,7 @@
 #include "gatehouse/http/router.hpp"
 #include "gatehouse/web/cors.hpp"
 #include "gatehouse/web/handlers.hpp"
+#include "gatehouse/web/language.hpp"
 #include "gatehouse/web/render.hpp"
 
 namespace gatehouse::web {
@@ -19,6 +20,7 @@ struct Route {
 const std::vector<Route>& routes() {
     static const std::vector<Route> table = {
         {{"GET"}, "/", home_page},
+        {{"POST"}, "/i18n/setlang/", set_language_page},
         {{"GET", "POST"}, "/accounts/signup/", signup_page},
         {{"GET", "POST"}, "/accounts/login/", login_page},
         {{"GET", "POST"}, "/accounts/logout/", logout_page},
@@ -98,12 +100,12 @@ http::Response error_response(const Context& ctx, bool api, int status, const st
                               const std::string& code) {
     http::Response response;
     if (api) {
-        response = http::Response::json(status, {{"detail", detail}, {"code", code}});
+        response = http::Response::json(status, {{"detail", ctx.tr(detail)}, {"code", code}});
     } else {
         ctemplate::TemplateDictionary dict("error");
         dict.SetIntValue("STATUS", status);
         dict.SetValue("REASON", std::string(http::reason_phrase(status)));
-        dict.SetValue("MESSAGE", detail);
+        dict.SetValue("MESSAGE", std::string(ctx.tr(detail)));
         response = render_page(ctx, status, std::string(http::reason_phrase(status)), "errors/error.html", dict);
     }
     if (status == 503 || status == 429) response.set_header("Retry-After", "5");
@@ -111,6 +113,10 @@ http::Response error_response(const Context& ctx, bool api, int status, const st
 }
 
 Outcome handle_request(Context& ctx, http::Request& request) {
+    const auto& translations = ctx.templates.translations();
+    ctx.language = stated_language(translations, request);
+    ctx.language_stated = !ctx.language.empty();
+    if (!ctx.language_stated) ctx.language = translations.has(ctx.config.language) ? ctx.config.language : "en";
     if (is_cors_preflight(ctx.config, request)) {
         // OPTIONS is no route's method: a routed path answers MethodNotAllowed with all of its methods.
         const auto match = router().match("OPTIONS", request.path);
@@ -124,6 +130,10 @@ Outcome handle_request(Context& ctx, http::Request& request) {
 
 namespace {
 
+std::string unsupported_media_type(const std::string& type) {  // not translated yet
+    return "Unsupported media type \"" + type + "\" in request.";
+}
+
 Outcome route_request(Context& ctx, http::Request& request) {
     const bool api = request.is_api();
     const auto match = router().match(request.method, request.path);
@@ -136,8 +146,8 @@ Outcome route_request(Context& ctx, http::Request& request) {
             return {http::Response::redirect(location, 301), "-"};
         }
         case http::RouteMatch::Kind::MethodNotAllowed: {
-            auto response = error_response(ctx, api, 405, "Method \"" + request.method + "\" not allowed.",
-                                           "method_not_allowed");
+            const std::string detail = "Method \"" + request.method + "\" not allowed.";  // not translated yet
+            auto response = error_response(ctx, api, 405, detail, "method_not_allowed");
             response.set_header("Allow", match.allowed);
             return {std::move(response), "-"};
         }
@@ -149,8 +159,7 @@ Outcome route_request(Context& ctx, http::Request& request) {
     request.path_params = match.params;
     if (api && !request.body.empty() && !request.json && request.content_type != "application/x-www-form-urlencoded" &&
         request.content_type != "multipart/form-data")
-        return {error_response(ctx, true, 415, "Unsupported media type \"" + request.content_type + "\" in request.",
-                               "unsupported_media_type"),
+        return {error_response(ctx, true, 415, unsupported_media_type(request.content_type), "unsupported_media_type"),
                 route.pattern, id};
     try {
         return {route.handler(ctx, request), route.pattern, id};

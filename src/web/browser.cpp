@@ -1,6 +1,7 @@
 #include "gatehouse/web/browser.hpp"
 
 #include "gatehouse/accounts/csrf.hpp"
+#include "gatehouse/accounts/users.hpp"
 #include "gatehouse/core/crypto.hpp"
 #include "gatehouse/web/cors.hpp"
 #include "gatehouse/web/render.hpp"
@@ -60,9 +61,11 @@ std::string user_label(const accounts::User& user) {
 Browser load_browser(Context& ctx, const http::Request& request) {
     Browser browser;
     browser.client = {request.remote_addr, request.header("user-agent")};
+    browser.path = request.query_string.empty() ? request.path : request.path + "?" + request.query_string;
     if (auto sid = request.cookie(kSessionCookie); sid && !sid->empty()) {
         browser.session_id = *sid;
         browser.session = accounts::resume_session(ctx.accounts, *sid, browser.client);
+        if (browser.session && ctx.language_stated) accounts::remember_language(ctx.accounts, browser.session->user, ctx.language);
     }
     if (auto csrf = csrf_cookie_secret(request)) {
         browser.csrf_secret = *csrf;
@@ -111,7 +114,10 @@ std::optional<http::Response> csrf_failure(Context& ctx, const http::Request& re
     ctx.log.warning("csrf refused: " + reason.substr(0, reason.find('.')));
     ctemplate::TemplateDictionary dict("csrf");
     dict.SetValue("REASON", reason);
-    Layout layout{"Forbidden", browser.user() ? user_label(*browser.user()) : "", "", ""};
+    Layout layout;
+    layout.title = ctx.tr("Forbidden");
+    layout.user_label = browser.user() ? user_label(*browser.user()) : "";
+    layout.language = ctx.language;
     auto response = http::Response::html(403, render_layout(ctx.templates, "errors/csrf.html", dict, layout));
     response.set_header("Cache-Control", "no-store");
     return response;
@@ -128,8 +134,8 @@ http::Response browser_page(Context& ctx, Browser& browser, int status, const st
     } else {
         dict.ShowSection(kAnonymous);
     }
-    Layout layout{title, browser.user() ? user_label(*browser.user()) : "", browser.flash_text, browser.flash_level,
-                  browser.user() && browser.user()->is_staff};
+    Layout layout{std::string(ctx.tr(title)), browser.user() ? user_label(*browser.user()) : "", browser.flash_text,
+                  browser.flash_level, browser.user() && browser.user()->is_staff, ctx.language, csrf_token, browser.path};
     dict.SetValue(kLogoutCsrfToken, csrf_token);
     auto response = http::Response::html(status, render_layout(ctx.templates, content_template, dict, layout));
     if (browser.csrf_cookie_new) {
@@ -144,7 +150,7 @@ http::Response browser_page(Context& ctx, Browser& browser, int status, const st
 http::Response redirect_with_flash(Context& ctx, const std::string& location, const std::string& text,
                                    const std::string& level) {
     auto response = http::Response::redirect(location);
-    const std::string payload = core::base64url_encode(level + "|" + text);
+    const std::string payload = core::base64url_encode(level + "|" + std::string(ctx.tr(text)));
     response.set_cookie(http::Cookie{kFlashCookie, payload + "." + flash_signature(ctx, payload), std::nullopt, "/", true, true, "Lax"});
     return response;
 }
@@ -174,10 +180,10 @@ std::string safe_next(std::string_view next, const std::string& fallback) {
     return std::string(next);
 }
 
-void show_field_errors(ctemplate::TemplateDictionary& dict, const accounts::FieldErrors& errors) {
+void show_field_errors(const Context& ctx, ctemplate::TemplateDictionary& dict, const accounts::FieldErrors& errors) {
     for (const auto& [field, messages] : errors) {
         const std::string section = field == "non_field_errors" ? "NON_FIELD_ERRORS" : "ERRORS_" + upper(field);
-        for (const auto& message : messages) dict.AddSectionDictionary(section)->SetValue("ERROR", message);
+        for (const auto& message : messages) dict.AddSectionDictionary(section)->SetValue("ERROR", std::string(ctx.tr(message)));
     }
 }
 

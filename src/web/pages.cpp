@@ -31,7 +31,7 @@ http::Response refusal_page(Context& ctx, Browser& browser, const accounts::Refu
     ctemplate::TemplateDictionary dict("refused");
     dict.SetIntValue("STATUS", status);
     dict.SetValue("REASON", reason);
-    dict.SetValue("MESSAGE", page_message(refusal));
+    dict.SetValue("MESSAGE", page_message(ctx, refusal));
     auto response = browser_page(ctx, browser, status, status == 429 ? "Too many attempts" : reason, "errors/error.html", dict);
     if (refusal.retry_after > 0) response.set_header("Retry-After", std::to_string(refusal.retry_after));
     return response;
@@ -41,7 +41,7 @@ std::optional<http::Response> show_refusal(Context& ctx, Browser& browser, ctemp
                                            const accounts::Refusal& refusal) {
     if (refusal.outcome != accounts::Outcome::Invalid && !*answer_for(refusal.outcome).page_field)
         return refusal_page(ctx, browser, refusal);
-    show_field_errors(dict, page_errors(refusal));
+    show_field_errors(ctx, dict, page_errors(ctx, refusal));
     return std::nullopt;
 }
 

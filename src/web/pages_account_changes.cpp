@@ -25,14 +25,17 @@ http::Response email_change_page(Context& ctx, http::Request& req) {
         if (!form(req, "confirm").empty()) {
             auto changed = accounts::confirm_email_change(ctx.accounts, user, form(req, "code"), browser.client);
             if (changed)
-                return redirect_with_flash(ctx, "/accounts/profile/", "Your email address is now " + *changed->email + ".");
+                return redirect_with_flash(ctx, "/accounts/profile/",
+                                           core::fill_blank(std::string(ctx.tr("Your email address is now {email}.")),
+                                                            "{email}", *changed->email));
             if (auto page = show_refusal(ctx, browser, dict, changed.error())) return *page;
         } else {
             const std::string email = form(req, "email");
             auto pending = accounts::request_email_change(ctx.accounts, user, email, browser.client);
             if (pending)
                 return redirect_with_flash(ctx, "/accounts/email/",
-                                           "We sent a code and a link to " + pending->email + ". Confirm it to make the change.");
+                                           core::fill_blank(std::string(ctx.tr("We sent a code and a link to {email}. Confirm it to make the change.")),
+                                                            "{email}", pending->email));
             if (auto page = show_refusal(ctx, browser, dict, pending.error())) return *page;
             dict.SetValue("NEW_EMAIL", email);
         }
@@ -61,10 +64,11 @@ http::Response email_undo_page(Context& ctx, http::Request& req) {
     if (req.method == "POST") {
         auto undone = accounts::undo_email_change(ctx.accounts, token, browser.client);
         if (!undone) return refusal_page(ctx, browser, undone.error());
-        auto response = redirect_with_flash(ctx, "/accounts/login/",
-                                            "The change was undone: " + undone->old_email +
-                                                " signs in again, and the account was logged out everywhere. "
-                                                "Reset the password if you did not make the change.");
+        auto response = redirect_with_flash(
+            ctx, "/accounts/login/",
+            core::fill_blank(std::string(ctx.tr("The change was undone: {email} signs in again, and the account was logged out "
+                                                "everywhere. Reset the password if you did not make the change.")),
+                             "{email}", undone->old_email));
         clear_login_cookies(response);
         return response;
     }

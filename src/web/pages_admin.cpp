@@ -58,7 +58,7 @@ http::Response error_page(Context& ctx, Browser& browser, int status, const std:
 
 // A refused action: back to the list with the reason (the answers table's page message).
 http::Response refusal(Context& ctx, const accounts::Refusal& refused, const std::string& back) {
-    return redirect_with_flash(ctx, back, page_message(refused), "error");
+    return redirect_with_flash(ctx, back, page_message(ctx, refused), "error");
 }
 
 struct FlagAction {
@@ -87,7 +87,8 @@ http::Response act(Context& ctx, http::Request& req, Browser& browser, const acc
     if (auto flag = flag_action(action)) {
         auto updated = accounts::update_user_as(ctx.accounts, actor, *id, {{}, flag->flags}, req.remote_addr);
         if (!updated) return refusal(ctx, updated.error(), back);
-        return redirect_with_flash(ctx, back, who(*updated) + " was " + flag->done + ".");
+        const std::string done = who(*updated) + " was " + flag->done + ".";  // the admin pages are not translated yet
+        return redirect_with_flash(ctx, back, done);
     }
     if (action != "delete" && action != "delete_confirmed")
         return error_page(ctx, browser, 400, "Unknown action.");
@@ -110,7 +111,8 @@ http::Response act(Context& ctx, http::Request& req, Browser& browser, const acc
     std::string landing = back;
     if (!accounts::list_users(ctx.accounts, actor, {q, page.empty() ? std::nullopt : std::optional(page), std::nullopt}))
         landing = list_url(q, "last");
-    return redirect_with_flash(ctx, landing, who(*target) + " was deleted.");
+    const std::string done = who(*target) + " was deleted.";  // the admin pages are not translated yet
+    return redirect_with_flash(ctx, landing, done);
 }
 
 http::Response show(Context& ctx, http::Request& req, Browser& browser, const accounts::User& actor) {
@@ -167,7 +169,7 @@ http::Response admin_users_page(Context& ctx, http::Request& req) {
     const accounts::User actor = *browser.user();
     if (auto refused = accounts::staff_refusal(ctx.accounts, actor)) {  // the gate of every staff page
         if (refused->outcome == accounts::Outcome::MfaEnrollmentRequired)
-            return redirect_with_flash(ctx, "/accounts/2fa/", page_message(*refused), "error");
+            return redirect_with_flash(ctx, "/accounts/2fa/", page_message(ctx, *refused), "error");
         return error_page(ctx, browser, 403, "This page is for staff only.");
     }
     if (req.method == "POST") return act(ctx, req, browser, actor);

@@ -18,10 +18,13 @@ http::Response signup_page(Context& ctx, http::Request& req) {
         input.name = form(req, "name");
         input.password1 = form(req, "password1");
         input.password2 = form(req, "password2");
+        input.language = ctx.language;
         auto result = accounts::sign_up(ctx.accounts, input, browser.client);
         if (result) {
-            auto response = redirect_with_flash(ctx, "/accounts/verify/",
-                                                "Welcome! We sent a verification code and link to " + *result->email + ".");
+            auto response = redirect_with_flash(
+                ctx, "/accounts/verify/",
+                core::fill_blank(std::string(ctx.tr("Welcome! We sent a verification code and link to {email}.")),
+                                 "{email}", *result->email));
             remember_pending_user(ctx, response, result->id);
             return response;
         }
@@ -58,7 +61,7 @@ http::Response login_page(Context& ctx, http::Request& req) {
         if (refused.outcome == accounts::Outcome::Unverified) {  // no session: the verify page instead
             ctemplate::TemplateDictionary verify("verify");
             verify.ShowSection("CAN_VERIFY");
-            verify.SetValueAndShowSection("NOTICE", page_message(refused), "NOTICE_SECTION");
+            verify.SetValueAndShowSection("NOTICE", page_message(ctx, refused), "NOTICE_SECTION");
             auto response = verify_form(ctx, browser, verify);
             remember_pending_user(ctx, response, refused.user_id);
             return response;

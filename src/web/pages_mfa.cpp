@@ -17,8 +17,8 @@ constexpr const char* kRememberPath = "/accounts/login/";
 constexpr const char* kPath = "/accounts/2fa/";
 
 // Every message of a refusal, in the form's own error list (the page has several forms).
-void show_errors(ctemplate::TemplateDictionary& dict, const char* section, const accounts::Refusal& refused) {
-    for (const auto& [field, messages] : page_errors(refused))
+void show_errors(const Context& ctx, ctemplate::TemplateDictionary& dict, const char* section, const accounts::Refusal& refused) {
+    for (const auto& [field, messages] : page_errors(ctx, refused))
         for (const auto& message : messages) dict.AddSectionDictionary(section)->SetValue("ERROR", message);
 }
 
@@ -56,7 +56,7 @@ http::Response login_code_form(Context& ctx, Browser& browser, const std::string
     dict.SetValue("MFA_TOKEN", mfa_token);
     dict.SetValue("NEXT", next);
     dict.SetValue("REMEMBER", remember ? "1" : "");
-    show_field_errors(dict, errors);
+    show_field_errors(ctx, dict, errors);
     return browser_page(ctx, browser, 200, "Enter your code", "accounts/login_2fa.html", dict);
 }
 
@@ -80,9 +80,9 @@ http::Response login_mfa_page(Context& ctx, http::Request& req) {
     }
     const auto& refused = in.error();
     if (refused.outcome == accounts::Outcome::CodeInvalid)
-        return login_code_form(ctx, browser, token, next, remember, page_errors(refused));
+        return login_code_form(ctx, browser, token, next, remember, page_errors(ctx, refused));
     if (refused.outcome == accounts::Outcome::Throttled) return refusal_page(ctx, browser, refused);
-    return redirect_with_flash(ctx, login_url(next), page_message(refused), "error");
+    return redirect_with_flash(ctx, login_url(next), page_message(ctx, refused), "error");
 }
 
 http::Response mfa_page(Context& ctx, http::Request& req) {
@@ -99,13 +99,13 @@ http::Response mfa_page(Context& ctx, http::Request& req) {
         if (auto ask = require_recent_login(ctx, req, browser)) return *ask;
     const accounts::MfaProof proof{form(req, "password"), form(req, "code")};
     if (action == "begin") {
-        if (auto setup = accounts::begin_totp(ctx.accounts, user); !setup) show_errors(dict, "BEGIN_ERRORS", setup.error());
+        if (auto setup = accounts::begin_totp(ctx.accounts, user); !setup) show_errors(ctx, dict, "BEGIN_ERRORS", setup.error());
     } else if (action == "confirm") {
         auto codes = accounts::confirm_totp(ctx.accounts, user, form(req, "code"), req.remote_addr);
         if (!codes) {
             if (codes.error().outcome == accounts::Outcome::MfaNotPending)
-                return redirect_with_flash(ctx, kPath, page_message(codes.error()), "error");
-            show_errors(dict, "CONFIRM_ERRORS", codes.error());
+                return redirect_with_flash(ctx, kPath, page_message(ctx, codes.error()), "error");
+            show_errors(ctx, dict, "CONFIRM_ERRORS", codes.error());
         } else {
             show_codes(dict, *codes);
             browser.flash_text = "Two-factor authentication is on.";
@@ -115,12 +115,12 @@ http::Response mfa_page(Context& ctx, http::Request& req) {
         auto codes = accounts::regenerate_recovery_codes(ctx.accounts, user, proof, req.remote_addr);
         if (!codes && codes.error().outcome == accounts::Outcome::Throttled) return refusal_page(ctx, browser, codes.error());
         if (codes) show_codes(dict, *codes);
-        else show_errors(dict, "REGENERATE_ERRORS", codes.error());
+        else show_errors(ctx, dict, "REGENERATE_ERRORS", codes.error());
     } else if (action == "disable") {
         auto done = accounts::disable_totp(ctx.accounts, user, proof, req.remote_addr);
         if (done) return redirect_with_flash(ctx, kPath, "Two-factor authentication is off.");
         if (done.error().outcome == accounts::Outcome::Throttled) return refusal_page(ctx, browser, done.error());
-        show_errors(dict, "DISABLE_ERRORS", done.error());
+        show_errors(ctx, dict, "DISABLE_ERRORS", done.error());
     } else {
         return redirect_with_flash(ctx, kPath, "Unknown action.", "error");
     }

@@ -22,7 +22,7 @@ http::Response password_change_page(Context& ctx, http::Request& req) {
             set_session_cookie(response, session);
             return response;
         }
-        show_field_errors(dict, result.error());
+        show_field_errors(ctx, dict, result.error());
     }
     return browser_page(ctx, browser, 200, "Change your password", "accounts/password_change.html", dict);
 }
@@ -59,7 +59,7 @@ http::Response password_reset_confirm_page(Context& ctx, http::Request& req) {
             if (browser.user()) clear_session_cookie(response);
             return response;
         }
-        show_field_errors(dict, result.error());
+        show_field_errors(ctx, dict, result.error());
     }
     return browser_page(ctx, browser, 200, "Set a new password", "accounts/password_reset_confirm.html", dict);
 }

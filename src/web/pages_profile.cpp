@@ -44,7 +44,7 @@ std::string readable(const std::string& iso) {
     return iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
 }
 
-void fill_profile(ctemplate::TemplateDictionary& dict, const accounts::User& user) {
+void fill_profile(const Context& ctx, ctemplate::TemplateDictionary& dict, const accounts::User& user) {
     dict.SetValue(kEmail, user.email.value_or(""));
     dict.SetValue(kName, user.name.value_or(""));
     dict.SetValue(kFirstName, user.first_name);
@@ -52,7 +52,7 @@ void fill_profile(ctemplate::TemplateDictionary& dict, const accounts::User& use
     dict.SetValue(kPhone, user.phone.value_or(""));
     dict.SetValue(kDateOfBirth, user.date_of_birth.value_or(""));
     dict.SetValue(kDateJoined, readable(user.date_joined));
-    dict.SetValue(kVerified, user.is_verified ? "yes" : "no");
+    dict.SetValue(kVerified, std::string(ctx.tr(user.is_verified ? core::N_("yes") : core::N_("no"))));
     if (!user.is_verified) dict.ShowSection(kUnverified);
     // A user without a usable password (phone login) sets one here instead of changing it.
     dict.ShowSection(user.password_hash.starts_with('!') ? kSetPassword : kHasPassword);
@@ -88,7 +88,7 @@ http::Response profile_page(Context& ctx, http::Request& req) {
                                      form(req, "phone"), form(req, "date_of_birth"), form(req, "gender")};
         auto result = accounts::update_profile(ctx.accounts, *browser.user(), input, page_image_change(req));
         if (result) return redirect_with_flash(ctx, "/accounts/profile/", "Your profile was updated.");
-        show_field_errors(dict, result.error());
+        show_field_errors(ctx, dict, result.error());
         accounts::User typed = *browser.user();  // show what was typed, next to its errors
         typed.name = input.name;
         typed.first_name = *input.first_name;
@@ -96,9 +96,9 @@ http::Response profile_page(Context& ctx, http::Request& req) {
         typed.phone = input.phone;
         typed.date_of_birth = input.date_of_birth;
         typed.gender = input.gender;
-        fill_profile(dict, typed);
+        fill_profile(ctx, dict, typed);
     } else {
-        fill_profile(dict, *browser.user());
+        fill_profile(ctx, dict, *browser.user());
     }
     return browser_page(ctx, browser, 200, "Your profile", "accounts/profile.html", dict);
 }

@@ -31,8 +31,8 @@ http::Response verify_page(Context& ctx, http::Request& req) {
         auto verified = accounts::verify_with_code(ctx.accounts, *user_id, form(req, "code"));
         if (verified || verified.error().outcome == accounts::Outcome::AlreadyVerified) {
             auto response = redirect_with_flash(ctx, browser.user() ? "/accounts/profile/" : "/accounts/login/",
-                                                browser.user() ? "Your email address is verified."
-                                                               : "Your email address is verified. You can log in now.");
+                                                browser.user() ? core::N_("Your email address is verified.")
+                                                               : core::N_("Your email address is verified. You can log in now."));
             forget_pending_user(response);
             return response;
         }
@@ -44,11 +44,11 @@ http::Response verify_page(Context& ctx, http::Request& req) {
 http::Response verify_link_page(Context& ctx, http::Request& req) {
     auto browser = load_browser(ctx, req);
     ctemplate::TemplateDictionary dict("verify_link");
-    std::string message = "Thank you: your email address is verified. You can log in now.";
+    std::string message(ctx.tr("Thank you: your email address is verified. You can log in now."));
     int status = 200;
     auto verified = accounts::verify_with_link(ctx.accounts, req.path_params["token"]);
     if (!verified) {
-        message = page_message(verified.error());
+        message = page_message(ctx, verified.error());
         status = answer_for(verified.error().outcome).page_status;
     }
     if (verified || verified.error().outcome == accounts::Outcome::AlreadyVerified) dict.ShowSection("VERIFIED");

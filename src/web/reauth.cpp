@@ -27,7 +27,7 @@ std::optional<http::Response> require_recent_login(Context& ctx, const http::Req
 
 std::optional<http::Response> require_recent_login(Context& ctx, const accounts::ApiPrincipal& principal) {
     if (accounts::recently_authenticated(ctx.accounts, principal.login_id)) return std::nullopt;
-    return api_answer(accounts::Outcome::ReauthenticationRequired);
+    return api_answer(ctx, accounts::Outcome::ReauthenticationRequired);
 }
 
 http::Response reauthenticate_page(Context& ctx, http::Request& req) {
@@ -60,11 +60,11 @@ http::Response api_reauthenticate(Context& ctx, http::Request& req) {
     auto principal = api_authenticate(ctx, req);
     if (!principal) return principal.error();
     const bool by_code = accounts::reauth_method(principal->user) == accounts::ReauthMethod::PhoneCode;
-    if (auto missing = require_fields(req, {by_code ? "code" : "password"})) return *missing;
+    if (auto missing = require_fields(ctx, req, {by_code ? "code" : "password"})) return *missing;
     auto done = accounts::reauthenticate(ctx.accounts, principal->user, principal->login_id,
                                          {api_field_or_empty(req, "password"), api_field_or_empty(req, "code")},
                                          api_client(req));
-    if (!done) return api_answer(done.error());
+    if (!done) return api_answer(ctx, done.error());
     return http::Response::json(200, {{"detail", "Identity confirmed."},
                                       {"valid_for", ctx.config.reauth_seconds}});
 }

@@ -1,5 +1,6 @@
 // Walks signup → verify → logout → login → change password → reset → profile picture → two-factor
-// set-up and a login with its code → email change, in headless Chromium.
+// set-up and a login with its code → email change, then signup → verify → login in Persian, in
+// headless Chromium.
 const { chromium } = require('playwright-core');
 const fs = require('fs');
 const { execFileSync } = require('child_process');
@@ -96,6 +97,31 @@ const mailCount = () => fs.readdirSync(mailDir).filter(f => f.endsWith('.eml')).
   await page.goto(base + '/accounts/profile/'); await note('profile');
   seen.push(`profile shows the new address: ${(await page.content()).includes('walker2@example.org')}`);
   await page.screenshot({ path: process.env.OUT + '/profile-after.png', fullPage: true });
+
+  // In Persian (Accept-Language: fa from the browser's locale): signup, the code typed in Persian
+  // digits, login; screenshots of the right-to-left login and profile pages.
+  const fa = await (await browser.newContext({ ignoreHTTPSErrors: true, locale: 'fa-IR' })).newPage();
+  const noteFa = async (step) => {
+    const flash = await fa.locator('.flash').allTextContents();
+    seen.push(`fa ${step}: "${await fa.title()}" dir=${await fa.getAttribute('html', 'dir')}${flash.length ? ' [' + flash.join(' | ') + ']' : ''}`);
+  };
+  const faEmail = 'rahro@example.org';
+  await fa.goto(base + '/accounts/signup/'); await noteFa('signup form');
+  await fa.fill('#id_email', faEmail); await fa.fill('#id_name', 'رهرو');
+  await fa.fill('#id_password1', 'Walk1ng-Secret'); await fa.fill('#id_password2', 'Walk1ng-Secret');
+  n = mailCount();
+  await Promise.all([fa.waitForNavigation(), fa.click('main button[type=submit]')]); await noteFa('after signup');
+  const faMail = newestMail(n);
+  // Persian mail's text part is base64 or quoted-printable: the code's own line, decoded.
+  const part = faMail.match(/(Content-Type: text\/plain[\s\S]*?)\r?\n\r?\n([\s\S]*?)\r?\n--/);
+  const faText = /base64/i.test(part[1]) ? Buffer.from(part[2], 'base64').toString() : part[2];
+  const faCode = faText.match(/^\s+(\d{6})\s*$/m);
+  await fa.fill('#id_code', faCode[1].replace(/\d/g, d => '۰۱۲۳۴۵۶۷۸۹'[d]));
+  await Promise.all([fa.waitForNavigation(), fa.click('main button[type=submit] >> nth=0')]); await noteFa('after verify (Persian digits)');
+  await fa.screenshot({ path: process.env.OUT + '/fa-login.png', fullPage: true });
+  await fa.fill('#id_email', faEmail); await fa.fill('#id_password', 'Walk1ng-Secret');
+  await Promise.all([fa.waitForNavigation(), fa.click('main button[type=submit]')]); await noteFa('after login');
+  await fa.screenshot({ path: process.env.OUT + '/fa-profile.png', fullPage: true });
   console.log(seen.join('\n'));
   await browser.close();
 })().catch(e => { console.error(e); process.exit(1); });

@@ -124,6 +124,7 @@ std::string Browser::origin() const { return site_.empty() ? stack_.https_url(""
 
 HeaderList Browser::with_agent(const HeaderList& headers) const {
     HeaderList out = headers;
+    out.insert(out.end(), always_.begin(), always_.end());
     if (!std::any_of(out.begin(), out.end(), [](const auto& h) { return lower(h.first) == "user-agent"; }))
         out.emplace_back("User-Agent", user_agent_);
     return out;

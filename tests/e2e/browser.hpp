@@ -41,6 +41,8 @@ public:
     std::string origin() const;  // https://127.0.0.1:<port>
     HttpClient& client() { return client_; }
     const Stack& stack() const { return stack_; }
+    // A header sent with every request from now on, as a browser sends Accept-Language.
+    void send_always(std::string name, std::string value) { always_.emplace_back(std::move(name), std::move(value)); }
 
 private:
     HeaderList with_agent(const HeaderList& headers) const;
@@ -50,6 +52,7 @@ private:
     std::string site_;  // empty: the stack's own
     HttpClient client_;
     std::string csrf_token_;
+    HeaderList always_;
 };
 
 // --- HTML ---

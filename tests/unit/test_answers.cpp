@@ -40,7 +40,7 @@ BOOST_AUTO_TEST_CASE(every_outcome_has_an_api_answer_and_a_page_answer) {
             Refusal refusal = accounts::refuse(outcome);
             refusal.retry_after = outcome == Outcome::Throttled || outcome == Outcome::PhoneCodeLimit ? 7 : 0;
             refusal.subject = "is_staff";
-            const auto api = web::api_answer(refusal);
+            const auto api = web::api_answer(gatehouse::core::Catalog{}, refusal);
             BOOST_TEST(api.status == row.status);
             BOOST_TEST(api.header("Content-Type").value_or("") == "application/json");
             const auto body = body_of(api);
@@ -50,8 +50,8 @@ BOOST_AUTO_TEST_CASE(every_outcome_has_an_api_answer_and_a_page_answer) {
                 BOOST_TEST(body.at("code").get<std::string>() == row.code);
                 BOOST_TEST(body.at("detail").get<std::string>().find('{') == std::string::npos, "a blank left unfilled");
             }
-            BOOST_TEST(web::page_message(refusal).find('{') == std::string::npos, "a blank left unfilled");
-            const auto errors = web::page_errors(refusal);
+            BOOST_TEST(web::page_message(gatehouse::core::Catalog{}, refusal).find('{') == std::string::npos, "a blank left unfilled");
+            const auto errors = web::page_errors(gatehouse::core::Catalog{}, refusal);
             BOOST_TEST(errors.size() == 1u);
             BOOST_TEST(!errors.begin()->second.empty());
         }
@@ -99,7 +99,7 @@ BOOST_AUTO_TEST_CASE(the_contracts_error_codes) {
              {Outcome::MfaNotPending, 400, "mfa_setup_expired"},
          }) {
         BOOST_TEST_CONTEXT(e.outcome) {
-            const auto response = web::api_answer(e.outcome);
+            const auto response = web::api_answer(gatehouse::core::Catalog{}, e.outcome);
             BOOST_TEST(response.status == e.status);
             BOOST_TEST(body_of(response).at("code").get<std::string>() == e.code);
         }
@@ -107,42 +107,42 @@ BOOST_AUTO_TEST_CASE(the_contracts_error_codes) {
 }
 
 BOOST_AUTO_TEST_CASE(headers_and_blanks) {
-    auto throttled = web::api_answer(accounts::refuse_throttled(42));
+    auto throttled = web::api_answer(gatehouse::core::Catalog{}, accounts::refuse_throttled(42));
     BOOST_TEST(throttled.header("Retry-After").value_or("") == "42");
     BOOST_TEST(body_of(throttled).at("detail") == "Request was throttled. Expected available in 42 seconds.");
-    BOOST_TEST(web::page_message(accounts::refuse_throttled(42)) == "Too many attempts. Please wait 42 seconds and try again.");
+    BOOST_TEST(web::page_message(gatehouse::core::Catalog{}, accounts::refuse_throttled(42)) == "Too many attempts. Please wait 42 seconds and try again.");
 
-    BOOST_TEST(web::api_answer(Outcome::BadCredentials).header("WWW-Authenticate").value_or("") == "Bearer realm=\"api\"");
-    BOOST_TEST(web::api_answer(Outcome::ApiTokenInvalid).header("WWW-Authenticate").value_or("") == "Token");
-    BOOST_TEST(!web::api_answer(Outcome::NotFound).header("WWW-Authenticate").has_value());
+    BOOST_TEST(web::api_answer(gatehouse::core::Catalog{}, Outcome::BadCredentials).header("WWW-Authenticate").value_or("") == "Bearer realm=\"api\"");
+    BOOST_TEST(web::api_answer(gatehouse::core::Catalog{}, Outcome::ApiTokenInvalid).header("WWW-Authenticate").value_or("") == "Token");
+    BOOST_TEST(!web::api_answer(gatehouse::core::Catalog{}, Outcome::NotFound).header("WWW-Authenticate").has_value());
 
     Refusal flag = accounts::refuse(Outcome::ForbiddenFlag);
     flag.subject = "is_active";
-    BOOST_TEST(body_of(web::api_answer(flag)).at("detail") == "You do not have permission to change is_active.");
+    BOOST_TEST(body_of(web::api_answer(gatehouse::core::Catalog{}, flag)).at("detail") == "You do not have permission to change is_active.");
 
-    const auto phone = web::api_answer(Outcome::BadPhoneNumber);
+    const auto phone = web::api_answer(gatehouse::core::Catalog{}, Outcome::BadPhoneNumber);
     BOOST_TEST(phone.status == 400);
     BOOST_TEST(body_of(phone).at("phone").at(0) == "Enter a valid phone number in international format, e.g. +14155552671.");
 }
 
 BOOST_AUTO_TEST_CASE(field_errors_go_to_their_fields_on_both_sides) {
     const auto invalid = accounts::refuse_fields({{"email", {"Enter a valid email address."}}, {"name", {"Too long."}}});
-    const auto api = web::api_answer(invalid);
+    const auto api = web::api_answer(gatehouse::core::Catalog{}, invalid);
     BOOST_TEST(api.status == 400);
     BOOST_TEST(body_of(api) == nlohmann::json({{"email", {"Enter a valid email address."}}, {"name", {"Too long."}}}));
-    BOOST_TEST((web::page_errors(invalid) == invalid.errors));
-    BOOST_TEST(web::page_message(invalid) == "Enter a valid email address. Too long.");
+    BOOST_TEST((web::page_errors(gatehouse::core::Catalog{}, invalid) == invalid.errors));
+    BOOST_TEST(web::page_message(gatehouse::core::Catalog{}, invalid) == "Enter a valid email address. Too long.");
 
     // The same code refusal is next to the code field on the page and the same words in the API.
-    const auto code = web::page_errors(accounts::refuse(Outcome::CodeInvalid));
+    const auto code = web::page_errors(gatehouse::core::Catalog{}, accounts::refuse(Outcome::CodeInvalid));
     BOOST_TEST(code.at("code").at(0) == "The code is not valid.");
-    BOOST_TEST(body_of(web::api_answer(Outcome::CodeInvalid)).at("detail") == "The code is not valid.");
-    BOOST_TEST(web::page_errors(accounts::refuse(Outcome::BadCredentials)).count("non_field_errors") == 1u);
+    BOOST_TEST(body_of(web::api_answer(gatehouse::core::Catalog{}, Outcome::CodeInvalid)).at("detail") == "The code is not valid.");
+    BOOST_TEST(web::page_errors(gatehouse::core::Catalog{}, accounts::refuse(Outcome::BadCredentials)).count("non_field_errors") == 1u);
 
     // A wrong re-entered password, and an address taken at confirmation, are field errors in the API.
-    BOOST_TEST(body_of(web::api_answer(Outcome::WrongPassword)).at("password").at(0) == "The password is not correct.");
-    BOOST_TEST(web::page_errors(accounts::refuse(Outcome::WrongPassword)).count("password") == 1u);
-    BOOST_TEST(body_of(web::api_answer(Outcome::EmailTaken)).at("email").at(0) == "A user with that email already exists.");
+    BOOST_TEST(body_of(web::api_answer(gatehouse::core::Catalog{}, Outcome::WrongPassword)).at("password").at(0) == "The password is not correct.");
+    BOOST_TEST(web::page_errors(gatehouse::core::Catalog{}, accounts::refuse(Outcome::WrongPassword)).count("password") == 1u);
+    BOOST_TEST(body_of(web::api_answer(gatehouse::core::Catalog{}, Outcome::EmailTaken)).at("email").at(0) == "A user with that email already exists.");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -241,6 +241,14 @@ BOOST_AUTO_TEST_CASE(memcached_replicas) {
     BOOST_TEST(config_as_shell(auto_three).find("export GATEHOUSE_MEMCACHED_REPLICAS='auto'") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(language_is_a_language_code_english_by_default) {
+    BOOST_TEST(make_config({}, {}).language == "en");
+    BOOST_TEST(make_config({}, {{"GATEHOUSE_LANGUAGE", "fa"}}).language == "fa");
+    BOOST_TEST(make_config({{"GATEHOUSE_LANGUAGE", "fa"}}, {}).language == "fa");
+    for (const char* bad : {"", "FA", "fa-IR", "persian", "f"})
+        BOOST_TEST(rejects({}, {{"GATEHOUSE_LANGUAGE", bad}}, "GATEHOUSE_LANGUAGE"), bad);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_CASE(the_listen_address_is_one_ip_literal_or_empty) {

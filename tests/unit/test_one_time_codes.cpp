@@ -53,6 +53,20 @@ std::string stored_key(const std::string& purpose, const std::string& subject) {
 
 BOOST_FIXTURE_TEST_SUITE(one_time_codes, CodesFixture)
 
+// Persian and Arabic-Indic digits are the same code (core::ascii_digits, applied in check()).
+BOOST_AUTO_TEST_CASE(a_code_in_persian_or_arabic_indic_digits_is_the_code) {
+    auto localized = [](const std::string& code, const char* zero) {  // zero: the UTF-8 of that script's 0
+        std::string out;
+        for (char c : code) out += std::string{zero[0], static_cast<char>(zero[1] + (c - '0'))};
+        return out;
+    };
+    const std::string code = codes.issue("verify_email", "dara@example.org");
+    BOOST_TEST(codes.check("verify_email", "dara@example.org", localized(wrong(code), "\xDB\xB0")) == CodeCheck::Invalid);
+    BOOST_TEST(codes.check("verify_email", "dara@example.org", localized(code, "\xDB\xB0")) == CodeCheck::Valid);
+    const std::string again = codes.issue("verify_email", "dara@example.org");
+    BOOST_TEST(codes.check("verify_email", "dara@example.org", localized(again, "\xD9\xA0")) == CodeCheck::Valid);
+}
+
 BOOST_AUTO_TEST_CASE(right_code_is_valid_once_then_expired) {
     const std::string code = codes.issue("verify_email", "alice@example.org");
     BOOST_TEST(six_digits(code));

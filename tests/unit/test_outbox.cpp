@@ -131,7 +131,7 @@ BOOST_AUTO_TEST_CASE(notifier_renders_the_mail_templates) {
     {
         store::Transaction tx(db);
         for (const char* name : {"verify", "password_reset", "password_changed", "email_changed", "phone_changed", "otp"})
-            notifier.email("user@example.com", name, dict, kNow);
+            notifier.email("user@example.com", name, dict, kNow, "en");
         notifier.sms("+41791234567", "Your Gatehouse code is 042917.", kNow);
         tx.commit();
     }
@@ -178,7 +178,7 @@ BOOST_AUTO_TEST_CASE(notifier_html_escapes_values) {
     dict.SetValue("CODE", "<b>1</b>");
     {
         store::Transaction tx(db);
-        notifier.email("user@example.com", "otp", dict, kNow);
+        notifier.email("user@example.com", "otp", dict, kNow, "en");
         tx.commit();
     }
     const auto due = outbox.due(kNow, 1);

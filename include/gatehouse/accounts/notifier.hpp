@@ -1,9 +1,11 @@
 #pragma once
 // What the user is told by mail or SMS. Messages go into the outbox (store::OutboxStore) inside the
 // caller's transaction, so they commit with the change that caused them; the mailer process sends them.
+#include "gatehouse/core/config.hpp"
 #include "gatehouse/core/templates.hpp"
 #include "gatehouse/store/database.hpp"
 #include "gatehouse/store/outbox.hpp"
+#include "gatehouse/store/users.hpp"
 
 #include <ctemplate/template.h>
 
@@ -11,6 +13,12 @@
 #include <string_view>
 
 namespace gatehouse::accounts {
+
+// The language a user's mails are written in: the one the user last used the site in, else
+// GATEHOUSE_LANGUAGE.
+inline std::string_view mail_language(const store::User& user, const core::Config& config) {
+    return user.language.empty() ? std::string_view(config.language) : std::string_view(user.language);
+}
 
 class Notifier {
 public:
@@ -26,9 +34,10 @@ public:
     //   phone_changed     SITE_URL
     //   mfa_changed       SITE_URL, TITLE (the subject), WHAT (a sentence): two-factor notices
     // SITE_URL has no trailing slash, e.g. "https://localhost:8443". The HTML part is placed in
-    // email/layout.html, for which dict gains CONTENT and SUBJECT.
+    // email/layout.html, for which dict gains CONTENT and SUBJECT. `language`: the mail's
+    // (mail_language), one of the templates' languages; any other is English.
     void email(std::string_view to, std::string_view name, ctemplate::TemplateDictionary& dict,
-               std::int64_t now);
+               std::int64_t now, std::string_view language);
 
     // Enqueues one SMS with this text (caller holds the transaction).
     void sms(std::string_view to, std::string_view text, std::int64_t now);

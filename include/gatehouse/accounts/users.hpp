@@ -19,6 +19,7 @@ namespace gatehouse::accounts {
 struct SignupInput {
     std::string email, name, password1, password2;
     std::string first_name, last_name, phone, date_of_birth, gender;
+    std::string language;  // the one the user signs up in ("" unknown): the verification mail's
 };
 // Creates the (unverified) user and queues the verification mail. Refusals: Throttled, Invalid.
 std::expected<User, Refusal> sign_up(Services& services, const SignupInput& input, const ClientInfo& client);
@@ -82,5 +83,8 @@ std::expected<User, FieldErrors> check_profile(Services& services, const User& u
 // Writes a checked profile, with the mail about a changed phone, in the caller's transaction; throws
 // store::ConstraintError when the name or phone was taken since the check.
 void save_profile(Services& services, const User& before, const User& changed);
+// Stores the language a user's request was made in, for the user's mails; writes only when it differs
+// from the stored one, so a user who keeps one language costs no write.
+void remember_language(Services& services, const User& user, std::string_view language);
 
 }  // namespace gatehouse::accounts

@@ -65,6 +65,7 @@ struct Config {
     int reauth_seconds = 600;        // sensitive actions need a login or password re-entry this recent
     bool new_device_mail = true;     // a login from a device not seen in 90 days mails the user
     bool staff_require_mfa = true;   // staff without TOTP: sent to /accounts/2fa/ by /admin/, 403 on staff API calls
+    std::string language = "en";     // pages, mails and API details when neither cookie nor Accept-Language choose
 
     std::string db_path() const;              // $VAR/gatehouse.db
     std::string database_url() const;         // GATEHOUSE_DATABASE, else sqlite:///$VAR/gatehouse.db

@@ -19,5 +19,8 @@ std::size_t utf8_length(std::string_view text);
 // in NFC or NFD, "STRASSE" and "straße", "ΣΊΣΥΦΟΣ" and "σίσυφος", "ﬁle" and "FILE" fold alike.
 // Accents stay ("Émile" is not "Emile"). Bad bytes are folded as U+FFFD.
 std::string casefold(std::string_view text);
+// Persian (U+06F0–U+06F9) and Arabic-Indic (U+0660–U+0669) digits as ASCII ones, the rest as it was:
+// a code typed on a Persian or Arabic keyboard is the code ("۱۲۳۴۵۶" is "123456").
+std::string ascii_digits(std::string_view text);
 
 }  // namespace gatehouse::core

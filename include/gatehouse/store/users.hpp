@@ -27,6 +27,7 @@ struct User {
     std::string date_joined;
     std::optional<std::string> last_login;
     std::optional<std::string> image;  // the profile picture's file name in $GATEHOUSE_VAR/media/
+    std::string language;              // the one last used ("en", "fa"); "" until known
 };
 
 class UserStore {
@@ -45,6 +46,7 @@ public:
     void set_active(std::int64_t id, bool active);
     void remove(std::int64_t id);
     void set_last_login(std::int64_t id, std::string_view when);
+    void set_language(std::int64_t id, std::string_view language);
     // name, first_name, last_name, phone, date_of_birth, gender (and is_verified when a phone changes).
     void update_profile(const User& user);
     // Sets the profile picture's file name (nullopt: none) and returns the one it replaces, read in

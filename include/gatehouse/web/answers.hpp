@@ -4,6 +4,7 @@
 // and the pages cannot disagree. Handlers ask it; none picks a status or message for an outcome itself.
 #include "gatehouse/accounts/outcome.hpp"
 #include "gatehouse/http/response.hpp"
+#include "gatehouse/web/context.hpp"
 
 #include <string>
 
@@ -27,15 +28,22 @@ struct Answer {
 // The row of this outcome (every outcome has one).
 const Answer& answer_for(accounts::Outcome outcome);
 
+// Details and messages are in the catalogue's language; codes never change.
 // The API's answer: {"detail","code"} with the row's status and headers (Retry-After when the refusal
 // has one), a DRF validation error for Invalid (its field errors) and for rows with an api_field.
-http::Response api_answer(const accounts::Refusal& refusal);
-http::Response api_answer(accounts::Outcome outcome);
+http::Response api_answer(const core::Catalog& catalog, const accounts::Refusal& refusal);
+http::Response api_answer(const core::Catalog& catalog, accounts::Outcome outcome);
 
 // What a person reads: the row's page message with its blanks filled; for Invalid, the fields'
 // own messages, in one line.
-std::string page_message(const accounts::Refusal& refusal);
+std::string page_message(const core::Catalog& catalog, const accounts::Refusal& refusal);
 // The refusal as a form's errors: Invalid's own, or the page message under the row's field.
-accounts::FieldErrors page_errors(const accounts::Refusal& refusal);
+accounts::FieldErrors page_errors(const core::Catalog& catalog, const accounts::Refusal& refusal);
+
+// The same in the language of the request being answered.
+inline http::Response api_answer(const Context& ctx, const accounts::Refusal& refusal) { return api_answer(ctx.catalog(), refusal); }
+inline http::Response api_answer(const Context& ctx, accounts::Outcome outcome) { return api_answer(ctx.catalog(), outcome); }
+inline std::string page_message(const Context& ctx, const accounts::Refusal& refusal) { return page_message(ctx.catalog(), refusal); }
+inline accounts::FieldErrors page_errors(const Context& ctx, const accounts::Refusal& refusal) { return page_errors(ctx.catalog(), refusal); }
 
 }  // namespace gatehouse::web

@@ -20,7 +20,7 @@ namespace gatehouse::web {
 std::optional<std::string> api_field(const http::Request& request, const char* name);
 std::string api_field_or_empty(const http::Request& request, const char* name);
 // 400 {"field": ["This field is required."]} for the first of these that is missing or empty.
-std::optional<http::Response> require_fields(const http::Request& request, std::initializer_list<const char*> names);
+std::optional<http::Response> require_fields(const Context& ctx, const http::Request& request, std::initializer_list<const char*> names);
 // For PATCH: a field present in the body (JSON null: "", which clears it) or nullopt when absent.
 std::optional<std::string> api_patch_field(const http::Request& request, const char* name);
 
@@ -34,7 +34,7 @@ accounts::FieldErrors api_signup_errors(accounts::FieldErrors errors);
 accounts::ProfileInput api_profile_input(const http::Request& request);
 
 http::Response api_detail(int status, const std::string& detail, const std::string& code);
-http::Response api_validation(const accounts::FieldErrors& errors);  // 400
+http::Response api_validation(const Context& ctx, const accounts::FieldErrors& errors);  // 400
 using accounts::user_json;  // the user object (accounts/user.hpp), shared with the command line
 accounts::ClientInfo api_client(const http::Request& request);
 

@@ -24,6 +24,7 @@ struct Browser {
     bool csrf_cookie_new = false;
     std::string flash_text, flash_level;
     accounts::ClientInfo client;
+    std::string path;  // this page's path and query, where the language switch comes back to
 
     const accounts::User* user() const { return session ? &session->user : nullptr; }
 };
@@ -46,12 +47,12 @@ void set_csrf_cookie(http::Response& response, const std::string& secret);
 // For pages: csrf_refusal's reason as the 403 page.
 std::optional<http::Response> csrf_failure(Context& ctx, const http::Request& request, const Browser& browser);
 
-// A full page for this browser: layout with the user and the flash, CSRF_TOKEN in the dict, the
+// A full page for this browser (title and content in the request's language): layout with the user and the flash, CSRF_TOKEN in the dict, the
 // csrftoken cookie when new, and Cache-Control: no-store when someone is logged in.
 http::Response browser_page(Context& ctx, Browser& browser, int status, const std::string& title,
                             const std::string& content_template, ctemplate::TemplateDictionary& dict);
 
-// A redirect that shows `text` on the next page.
+// A redirect that shows `text`, translated into the request's language, on the next page.
 http::Response redirect_with_flash(Context& ctx, const std::string& location, const std::string& text,
                                    const std::string& level = "success");
 void set_session_cookie(http::Response& response, const accounts::StartedSession& session);
@@ -63,8 +64,8 @@ void set_login_cookies(http::Response& response, const accounts::LoggedIn& in);
 void clear_login_cookies(http::Response& response);
 // `next` when it is a path on this site, else the fallback.
 std::string safe_next(std::string_view next, const std::string& fallback);
-// Field errors into the dict: ERRORS_<FIELD> sections, and NON_FIELD_ERRORS.
-void show_field_errors(ctemplate::TemplateDictionary& dict, const accounts::FieldErrors& errors);
+// Field errors into the dict, in the request's language: ERRORS_<FIELD> sections, and NON_FIELD_ERRORS.
+void show_field_errors(const Context& ctx, ctemplate::TemplateDictionary& dict, const accounts::FieldErrors& errors);
 std::string user_label(const accounts::User& user);
 
 }  // namespace gatehouse::web

@@ -21,6 +21,12 @@ struct Context {
     const core::Templates& templates;
     std::function<nlohmann::json()> worker_status;  // the master's scoreboard, for /status
     core::Metrics* metrics = nullptr;               // the master's shared counters, for /metrics
+    std::string language = "en";                    // this request's (web/language.hpp), set by handle_request
+    bool language_stated = false;                   // by the request's cookie or Accept-Language, not the setting
+
+    // msgid in this request's language (the text itself in English or without a translation).
+    std::string_view tr(std::string_view msgid) const { return catalog().translate(msgid); }
+    const core::Catalog& catalog() const { return templates.translations().catalog(language); }
 };
 
 }  // namespace gatehouse::web

@@ -11,6 +11,7 @@ using Handler = http::Response (*)(Context&, http::Request&);
 
 // pages_home.cpp
 http::Response home_page(Context& ctx, http::Request& req);
+http::Response set_language_page(Context& ctx, http::Request& req);
 
 // pages_auth.cpp
 http::Response signup_page(Context& ctx, http::Request& req);

@@ -16,6 +16,9 @@ struct Layout {
     std::string flash_text;   // a one-time message after an action
     std::string flash_level;  // "success", "error" or "info"
     bool staff = false;       // the header links to the staff pages
+    std::string language = "en";  // <html lang dir>, and which translation of the templates
+    std::string csrf_token;   // non-empty: the footer's language switch (a POST form) is shown
+    std::string path;         // where the switch comes back to
 };
 
 // content_template rendered with `content`, then placed inside base.html with the layout's values.
