@@ -2,6 +2,9 @@
 
 #include "gatehouse/store/database.hpp"
 
+#include <algorithm>
+#include <utility>
+
 namespace gatehouse::accounts {
 
 std::string session_cache_key(std::string_view key_hash) { return "sess:" + std::string(key_hash); }
@@ -47,8 +50,19 @@ std::vector<Login> live_logins(Services& s, std::int64_t user_id) {
     return store::LoginStore(s.db).live_for_user(user_id, s.now());
 }
 
+namespace {
+
+// The systems describe_device names, in the order it looks for them: what the User-Agent contains, the name.
+constexpr std::pair<const char*, const char*> kSystems[] = {
+    {"Android", "Android"}, {"iPhone", "iOS"}, {"iPad", "iOS"}, {"Windows", "Windows"}, {"Mac OS X", "macOS"},
+    {"Macintosh", "macOS"}, {"CrOS", "ChromeOS"}, {"Linux", "Linux"},
+};
+constexpr const char* kOnSystem = core::N_("{browser} on {system}");
+
+}  // namespace
+
 std::string describe_device(std::string_view ua) {
-    if (ua.empty()) return "Unknown device";
+    if (ua.empty()) return core::N_("Unknown device");
     auto has = [&](std::string_view needle) { return ua.find(needle) != std::string_view::npos; };
     std::string browser;
     if (has("Edg/")) browser = "Edge";
@@ -58,17 +72,23 @@ std::string describe_device(std::string_view ua) {
     else if (has("Chrome/")) browser = "Chrome";
     else if (has("Safari/")) browser = "Safari";
     else if (has("curl/")) return "curl";
-    else if (has("python-requests") || has("Python")) return "Python client";
-    else if (has("okhttp")) return "Android app";
+    else if (has("python-requests") || has("Python")) return core::N_("Python client");
+    else if (has("okhttp")) return core::N_("Android app");
     else browser = std::string(ua.substr(0, std::min<std::size_t>(ua.find('/'), 40)));
-    std::string os;
-    if (has("Android")) os = "Android";
-    else if (has("iPhone") || has("iPad")) os = "iOS";
-    else if (has("Windows")) os = "Windows";
-    else if (has("Mac OS X") || has("Macintosh")) os = "macOS";
-    else if (has("CrOS")) os = "ChromeOS";
-    else if (has("Linux")) os = "Linux";
-    return os.empty() ? browser : browser + " on " + os;
+    for (const auto& [needle, system] : kSystems)
+        if (has(needle)) return core::fill_blank(core::fill_blank(kOnSystem, "{system}", system), "{browser}", browser);
+    return browser;
+}
+
+std::string translated_device(const core::Catalog& catalog, std::string_view description) {
+    for (const auto& [needle, system] : kSystems) {
+        const std::string on = " on " + std::string(system);
+        if (description.size() <= on.size() || !description.ends_with(on)) continue;
+        const auto browser = description.substr(0, description.size() - on.size());
+        std::string text(catalog.translate(kOnSystem));
+        return core::fill_blank(core::fill_blank(std::move(text), "{system}", system), "{browser}", browser);
+    }
+    return std::string(catalog.translate(description));
 }
 
 }  // namespace gatehouse::accounts

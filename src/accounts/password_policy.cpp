@@ -12,7 +12,17 @@
 namespace gatehouse::accounts {
 namespace {
 
-std::string plural_characters(std::size_t n) { return std::to_string(n) + (n == 1 ? " character." : " characters."); }
+// Filled in English here and translated where shown (core::Catalog::translate_filled).
+std::string too_short(std::size_t n) {
+    return core::fill_blank(n == 1 ? core::N_("This password is too short. It must contain at least {min_length} character.")
+                                   : core::N_("This password is too short. It must contain at least {min_length} characters."),
+                            "{min_length}", std::to_string(n));
+}
+
+std::string too_long(std::size_t n) {
+    return core::fill_blank(core::N_("This password is too long. It must contain at most {max_length} characters."),
+                            "{max_length}", std::to_string(n));
+}
 
 }  // namespace
 
@@ -62,9 +72,9 @@ std::vector<std::string> PasswordPolicy::check(std::string_view password, std::s
 
     const auto min_length = static_cast<std::size_t>(std::max(settings_.min_length, 0));
     if (cps.size() < min_length)
-        errors.push_back("This password is too short. It must contain at least " + plural_characters(min_length));
+        errors.push_back(too_short(min_length));
     if (cps.size() > kMaxLength)
-        errors.push_back("This password is too long. It must contain at most " + plural_characters(kMaxLength));
+        errors.push_back(too_long(kMaxLength));
 
     if (!pw.empty() && common_.contains(pw)) errors.emplace_back(core::N_("This password is too common."));
 

@@ -143,7 +143,7 @@ std::string date_of_birth_problem(std::string_view date, std::int64_t today_unix
 std::string gender_problem(std::string_view gender) {
     for (const char* choice : {"female", "male", "other", "unspecified"})
         if (gender == choice) return {};
-    return "Select a valid choice. \"" + std::string(gender) + "\" is not one of the available choices.";
+    return core::fill_blank(core::N_("Select a valid choice. \"{value}\" is not one of the available choices."), "{value}", gender);
 }
 
 }  // namespace gatehouse::accounts

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -48,6 +49,21 @@ private:
     bool swapped_ = false;
 };
 
+// The one "{name}" blank of a msgid (lower-case letters and '_'), or npos for none or several.
+std::pair<std::size_t, std::size_t> one_blank(std::string_view msgid) {
+    constexpr auto none = std::pair{std::string_view::npos, std::size_t{0}};
+    std::pair<std::size_t, std::size_t> found = none;
+    for (std::size_t open = msgid.find('{'); open != std::string_view::npos; open = msgid.find('{', open + 1)) {
+        const std::size_t close = msgid.find('}', open);
+        if (close == std::string_view::npos) break;
+        const auto name = msgid.substr(open + 1, close - open - 1);
+        if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string_view::npos) continue;
+        if (found.first != std::string_view::npos) return none;
+        found = {open, close - open + 1};
+    }
+    return found;
+}
+
 }  // namespace
 
 Catalog Catalog::from_mo(std::string_view bytes) {
@@ -60,7 +76,13 @@ Catalog Catalog::from_mo(std::string_view bytes) {
         // The header (empty msgid) is metadata; plural forms (msgid NUL msgid_plural) are not used yet.
         if (msgid.empty() || msgstr.empty() || msgid.find('\0') != std::string_view::npos) continue;
         catalog.messages_.emplace(msgid, msgstr);
+        if (const auto [at, size] = one_blank(msgid); at != std::string_view::npos)
+            catalog.patterns_.push_back({std::string(msgid.substr(0, at)), std::string(msgid.substr(at, size)),
+                                         std::string(msgid.substr(at + size)), std::string(msgstr)});
     }
+    std::stable_sort(catalog.patterns_.begin(), catalog.patterns_.end(), [](const Pattern& a, const Pattern& b) {
+        return a.before.size() + a.after.size() > b.before.size() + b.after.size();
+    });
     return catalog;
 }
 
@@ -68,6 +90,17 @@ std::string_view Catalog::translate(std::string_view msgid) const {
     if (messages_.empty()) return msgid;
     const auto it = messages_.find(msgid);
     return it == messages_.end() ? msgid : std::string_view(it->second);
+}
+
+std::string Catalog::translate_filled(std::string_view text) const {
+    if (const auto it = messages_.find(text); it != messages_.end()) return it->second;
+    for (const auto& p : patterns_) {
+        if (text.size() < p.before.size() + p.after.size() || !text.starts_with(p.before) || !text.ends_with(p.after))
+            continue;
+        const auto value = text.substr(p.before.size(), text.size() - p.before.size() - p.after.size());
+        return fill_blank(p.translation, p.blank, value);
+    }
+    return std::string(text);
 }
 
 Translations::Translations() : languages_{"en"} { catalogs_.emplace("en", Catalog{}); }

@@ -1,5 +1,7 @@
 #include "gatehouse/http/response.hpp"
 
+#include "gatehouse/core/catalog.hpp"
+
 #include <algorithm>
 #include <strings.h>
 
@@ -85,6 +87,7 @@ std::string Response::serialize(bool include_body) const {
     return out;
 }
 
+// The errors' phrases are marked for translation: the error pages show them (web translates).
 std::string_view reason_phrase(int status) {
     switch (status) {
         case 200: return "OK";
@@ -94,18 +97,18 @@ std::string_view reason_phrase(int status) {
         case 302: return "Found";
         case 303: return "See Other";
         case 304: return "Not Modified";
-        case 400: return "Bad Request";
-        case 401: return "Unauthorized";
-        case 403: return "Forbidden";
-        case 404: return "Not Found";
-        case 405: return "Method Not Allowed";
-        case 406: return "Not Acceptable";
-        case 409: return "Conflict";
-        case 413: return "Content Too Large";
-        case 415: return "Unsupported Media Type";
-        case 429: return "Too Many Requests";
-        case 500: return "Internal Server Error";
-        case 503: return "Service Unavailable";
+        case 400: return core::N_("Bad Request");
+        case 401: return core::N_("Unauthorized");
+        case 403: return core::N_("Forbidden");
+        case 404: return core::N_("Not Found");
+        case 405: return core::N_("Method Not Allowed");
+        case 406: return core::N_("Not Acceptable");
+        case 409: return core::N_("Conflict");
+        case 413: return core::N_("Content Too Large");
+        case 415: return core::N_("Unsupported Media Type");
+        case 429: return core::N_("Too Many Requests");
+        case 500: return core::N_("Internal Server Error");
+        case 503: return core::N_("Service Unavailable");
         default: return "Unknown";
     }
 }

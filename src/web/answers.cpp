@@ -72,11 +72,11 @@ std::string fill(const core::Catalog& catalog, const char* text, const accounts:
     return core::fill_blank(std::move(out), "{seconds}", std::to_string(std::max(refusal.retry_after, 1)));
 }
 
-// A field's messages from accounts, each in the request's language.
+// A field's messages from accounts, each in the request's language (some were filled in English).
 std::vector<std::string> translated(const core::Catalog& catalog, const std::vector<std::string>& messages) {
     std::vector<std::string> out;
     out.reserve(messages.size());
-    for (const auto& message : messages) out.emplace_back(catalog.translate(message));
+    for (const auto& message : messages) out.push_back(catalog.translate_filled(message));
     return out;
 }
 
@@ -108,7 +108,7 @@ std::string page_message(const core::Catalog& catalog, const accounts::Refusal& 
     if (refusal.outcome == Outcome::Invalid && !refusal.errors.empty()) {
         std::string text;
         for (const auto& [field, messages] : refusal.errors)
-            for (const auto& message : messages) text += (text.empty() ? "" : " ") + std::string(catalog.translate(message));
+            for (const auto& message : messages) text += (text.empty() ? "" : " ") + catalog.translate_filled(message);
         return text;
     }
     return fill(catalog, answer_for(refusal.outcome).page_message, refusal);

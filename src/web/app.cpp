@@ -100,12 +100,12 @@ http::Response error_response(const Context& ctx, bool api, int status, const st
                               const std::string& code) {
     http::Response response;
     if (api) {
-        response = http::Response::json(status, {{"detail", ctx.tr(detail)}, {"code", code}});
+        response = http::Response::json(status, {{"detail", ctx.catalog().translate_filled(detail)}, {"code", code}});
     } else {
         ctemplate::TemplateDictionary dict("error");
         dict.SetIntValue("STATUS", status);
-        dict.SetValue("REASON", std::string(http::reason_phrase(status)));
-        dict.SetValue("MESSAGE", std::string(ctx.tr(detail)));
+        dict.SetValue("REASON", std::string(ctx.tr(http::reason_phrase(status))));
+        dict.SetValue("MESSAGE", ctx.catalog().translate_filled(detail));
         response = render_page(ctx, status, std::string(http::reason_phrase(status)), "errors/error.html", dict);
     }
     if (status == 503 || status == 429) response.set_header("Retry-After", "5");
@@ -130,8 +130,8 @@ Outcome handle_request(Context& ctx, http::Request& request) {
 
 namespace {
 
-std::string unsupported_media_type(const std::string& type) {  // not translated yet
-    return "Unsupported media type \"" + type + "\" in request.";
+std::string unsupported_media_type(const std::string& type) {
+    return core::fill_blank(core::N_("Unsupported media type \"{type}\" in request."), "{type}", type);
 }
 
 Outcome route_request(Context& ctx, http::Request& request) {
@@ -146,7 +146,7 @@ Outcome route_request(Context& ctx, http::Request& request) {
             return {http::Response::redirect(location, 301), "-"};
         }
         case http::RouteMatch::Kind::MethodNotAllowed: {
-            const std::string detail = "Method \"" + request.method + "\" not allowed.";  // not translated yet
+            const auto detail = core::fill_blank(core::N_("Method \"{method}\" not allowed."), "{method}", request.method);
             auto response = error_response(ctx, api, 405, detail, "method_not_allowed");
             response.set_header("Allow", match.allowed);
             return {std::move(response), "-"};

@@ -30,7 +30,7 @@ http::Response refusal_page(Context& ctx, Browser& browser, const accounts::Refu
     const std::string reason(http::reason_phrase(status));
     ctemplate::TemplateDictionary dict("refused");
     dict.SetIntValue("STATUS", status);
-    dict.SetValue("REASON", reason);
+    dict.SetValue("REASON", std::string(ctx.tr(reason)));
     dict.SetValue("MESSAGE", page_message(ctx, refusal));
     auto response = browser_page(ctx, browser, status, status == 429 ? "Too many attempts" : reason, "errors/error.html", dict);
     if (refusal.retry_after > 0) response.set_header("Retry-After", std::to_string(refusal.retry_after));

@@ -44,6 +44,13 @@ std::string readable(const std::string& iso) {
     return iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
 }
 
+// What kind of login a device row is, in English (translated where shown).
+const char* login_kind(std::string_view kind) {
+    if (kind == "session") return core::N_("Browser");
+    if (kind == "jwt") return core::N_("App (JWT)");
+    return core::N_("API token");
+}
+
 void fill_profile(const Context& ctx, ctemplate::TemplateDictionary& dict, const accounts::User& user) {
     dict.SetValue(kEmail, user.email.value_or(""));
     dict.SetValue(kName, user.name.value_or(""));
@@ -134,8 +141,8 @@ http::Response devices_page(Context& ctx, http::Request& req) {
     for (const auto& login : accounts::live_logins(ctx.accounts, user.id)) {
         auto* row = dict.AddSectionDictionary("DEVICE");
         row->SetIntValue("ID", login.id);
-        row->SetValue("KIND", login.kind == "session" ? "Browser" : login.kind == "jwt" ? "App (JWT)" : "API token");
-        row->SetValue("DEVICE_NAME", login.device);
+        row->SetValue("KIND", std::string(ctx.tr(login_kind(login.kind))));
+        row->SetValue("DEVICE_NAME", accounts::translated_device(ctx.catalog(), login.device));
         row->SetValue("IP", login.ip);
         row->SetValue("CREATED", readable(core::iso8601_utc(login.created_at)));
         row->SetValue("LAST_SEEN", readable(core::iso8601_utc(login.last_seen_at)));

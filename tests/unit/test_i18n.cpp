@@ -1,5 +1,6 @@
 // Translations: the .mo reader, the catalogues make builds, templates per language, the choice of a
 // request's language, digits typed in other scripts.
+#include "gatehouse/accounts/logins.hpp"
 #include "gatehouse/core/catalog.hpp"
 #include "gatehouse/core/templates.hpp"
 #include "gatehouse/core/text.hpp"
@@ -74,6 +75,36 @@ BOOST_AUTO_TEST_CASE(the_built_persian_catalogue_is_found_and_used) {
     BOOST_TEST(translations.catalog("de").translate("Log in") == "Log in");  // unknown: English
     BOOST_TEST(core::right_to_left("fa"));
     BOOST_TEST(!core::right_to_left("en"));
+}
+
+BOOST_AUTO_TEST_CASE(a_message_filled_in_english_is_translated_with_its_value) {
+    const auto fa = core::Catalog::from_mo(mo_file({
+        {"Method \"{method}\" not allowed.", "روش «{method}» مجاز نیست."},
+        {"at least {n} character.", "دست‌کم {n} نویسه."},
+        {"at least {n} characters.", "دست‌کم {n} نویسه‌ها."},
+        {"{browser} on {system}", "{browser} روی {system}"},  // two blanks: only ever translated whole
+        {"Log in", "ورود"},
+    }));
+    BOOST_TEST(fa.translate_filled("Method \"PATCH\" not allowed.") == "روش «PATCH» مجاز نیست.");
+    BOOST_TEST(fa.translate_filled("Method \"{x} {method}\" not allowed.") == "روش «{x} {method}» مجاز نیست.");
+    BOOST_TEST(fa.translate_filled("at least 1 character.") == "دست‌کم 1 نویسه.");
+    BOOST_TEST(fa.translate_filled("at least 8 characters.") == "دست‌کم 8 نویسه‌ها.");
+    BOOST_TEST(fa.translate_filled("Log in") == "ورود");
+    BOOST_TEST(fa.translate_filled("Chrome on Linux") == "Chrome on Linux");
+    BOOST_TEST(fa.translate_filled("Method PATCH not allowed.") == "Method PATCH not allowed.");
+    BOOST_TEST(core::Catalog{}.translate_filled("Method \"PATCH\" not allowed.") == "Method \"PATCH\" not allowed.");
+}
+
+BOOST_AUTO_TEST_CASE(device_names_are_shown_in_the_language) {
+    const core::Translations translations("locale");
+    const auto& fa = translations.catalog("fa");
+    const std::string firefox = accounts::describe_device("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0");
+    BOOST_TEST(firefox == "Firefox on Linux");  // stored and sent by the API in English
+    BOOST_TEST(accounts::translated_device(fa, firefox) == "Firefox روی Linux");
+    BOOST_TEST(accounts::translated_device(fa, accounts::describe_device("")) == "دستگاه ناشناخته");
+    BOOST_TEST(accounts::translated_device(fa, "curl") == "curl");
+    BOOST_TEST(accounts::translated_device(fa, "Lynx") == "Lynx");
+    BOOST_TEST(accounts::translated_device(translations.catalog("en"), firefox) == firefox);
 }
 
 BOOST_AUTO_TEST_CASE(template_markers_are_replaced_by_their_translation) {

@@ -3,6 +3,7 @@
 // row, so the user can see and revoke them, GATEHOUSE_MAX_DEVICES can be enforced, and whatever ends
 // logins (logout, a password change, deactivation, the devices page) ends them here.
 #include "gatehouse/accounts/services.hpp"
+#include "gatehouse/core/catalog.hpp"
 #include "gatehouse/store/logins.hpp"
 
 #include <optional>
@@ -36,8 +37,12 @@ void revoke_login(Services& services, const Login& login);
 void revoke_all_logins(Services& services, std::int64_t user_id, std::optional<std::int64_t> keep = std::nullopt);
 std::vector<Login> live_logins(Services& services, std::int64_t user_id);
 
-// "Firefox on Linux", "Chrome on Android", "curl" … from a User-Agent header.
+// "Firefox on Linux", "Chrome on Android", "curl" … from a User-Agent header: what the devices page,
+// the API's `device` and the new-device mail show (in English; stored with the login).
 std::string describe_device(std::string_view user_agent);
+// describe_device's text in a language: "Unknown device", "{browser} on {system}" and the other
+// names it writes are translated; a browser's or system's own name stays as it is.
+std::string translated_device(const core::Catalog& catalog, std::string_view description);
 // The memcached key of a session whose id hashes to key_hash.
 std::string session_cache_key(std::string_view key_hash);
 

@@ -29,10 +29,19 @@ public:
 
     // The translation of msgid, or msgid itself when the catalogue has none (or an empty one).
     std::string_view translate(std::string_view msgid) const;
+    // A message whose one blank was filled in English where it was written (accounts' "…at least 8
+    // characters.", a field error that cannot carry its values apart): the translation of the msgid
+    // whose text around its "{blank}" fits, with the same value; else translate(text).
+    std::string translate_filled(std::string_view text) const;
     std::size_t size() const { return messages_.size(); }
 
 private:
+    // A msgid with one blank, as the text before and after it; longest literal text first.
+    struct Pattern {
+        std::string before, blank, after, translation;
+    };
     TextMap<std::string> messages_;
+    std::vector<Pattern> patterns_;
 };
 
 // Every language the site speaks: "en" and each locale/<lang>/LC_MESSAGES/gatehouse.mo found, <lang>
