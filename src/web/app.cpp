@@ -103,9 +103,7 @@ http::Response error_response(const Context& ctx, bool api, int status, const st
         response = http::Response::json(status, {{"detail", ctx.catalog().translate_filled(detail)}, {"code", code}});
     } else {
         ctemplate::TemplateDictionary dict("error");
-        dict.SetIntValue("STATUS", status);
-        dict.SetValue("REASON", std::string(ctx.tr(http::reason_phrase(status))));
-        dict.SetValue("MESSAGE", ctx.catalog().translate_filled(detail));
+        set_error(ctx, dict, status, ctx.catalog().translate_filled(detail));
         response = render_page(ctx, status, std::string(http::reason_phrase(status)), "errors/error.html", dict);
     }
     if (status == 503 || status == 429) response.set_header("Retry-After", "5");

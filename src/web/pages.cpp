@@ -2,6 +2,7 @@
 
 #include "gatehouse/web/answers.hpp"
 #include "gatehouse/web/app.hpp"
+#include "gatehouse/web/render.hpp"
 
 namespace gatehouse::web {
 namespace {
@@ -29,9 +30,7 @@ http::Response refusal_page(Context& ctx, Browser& browser, const accounts::Refu
     const int status = answer_for(refusal.outcome).page_status;
     const std::string reason(http::reason_phrase(status));
     ctemplate::TemplateDictionary dict("refused");
-    dict.SetIntValue("STATUS", status);
-    dict.SetValue("REASON", std::string(ctx.tr(reason)));
-    dict.SetValue("MESSAGE", page_message(ctx, refusal));
+    set_error(ctx, dict, status, page_message(ctx, refusal));
     auto response = browser_page(ctx, browser, status, status == 429 ? "Too many attempts" : reason, "errors/error.html", dict);
     if (refusal.retry_after > 0) response.set_header("Retry-After", std::to_string(refusal.retry_after));
     return response;

@@ -108,7 +108,7 @@ http::Response mfa_page(Context& ctx, http::Request& req) {
             show_errors(ctx, dict, "CONFIRM_ERRORS", codes.error());
         } else {
             show_codes(dict, *codes);
-            browser.flash_text = "Two-factor authentication is on.";
+            browser.flash_text = ctx.tr("Two-factor authentication is on.");  // shown on this very page: it has the codes
             browser.flash_level = "success";
         }
     } else if (action == "regenerate") {

@@ -69,4 +69,10 @@ http::Response render_page(const Context& ctx, int status, const std::string& ti
     return http::Response::html(status, render_layout(ctx.templates, content_template, dict, layout));
 }
 
+void set_error(const Context& ctx, ctemplate::TemplateDictionary& dict, int status, const std::string& message) {
+    dict.SetIntValue("STATUS", status);
+    dict.SetValue("REASON", std::string(ctx.tr(http::reason_phrase(status))));
+    dict.SetValue("MESSAGE", message);
+}
+
 }  // namespace gatehouse::web

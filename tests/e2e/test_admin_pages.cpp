@@ -55,7 +55,7 @@ std::string search_path(const std::string& q, const std::string& page = {}) {
 
 // The table row (<tr>…</tr>) that shows this email, "" when none.
 std::string row_of(const std::string& html, const std::string& email) {
-    const auto at = html.find("<td>" + email + "</td>");
+    const auto at = html.find("<td><bdi>" + email + "</bdi></td>");
     if (at == std::string::npos) return {};
     const auto begin = html.rfind("<tr>", at);
     const auto end = html.find("</tr>", at);
@@ -95,11 +95,15 @@ std::string unique_tag(const char* prefix) {
     return tag;
 }
 
-// The audit list shows the action on the target (by email while the user exists).
+// The audit list shows the action (its code in data-action, a label for people) on the target (by
+// email while the user exists).
 bool audited(const std::string& html, const std::string& action, const std::string& target) {
     const auto audit = html.find("Recent actions");
-    return audit != std::string::npos &&
-           html.find("<td>" + action + "</td><td>" + target + "</td>", audit) != std::string::npos;
+    if (audit == std::string::npos) return false;
+    const std::string cell = "<td data-action=\"" + action + "\">", next = "</td><td><bdi>" + target + "</bdi></td>";
+    for (auto at = html.find(cell, audit); at != std::string::npos; at = html.find(cell, at + 1))
+        if (html.compare(html.find("</td>", at), next.size(), next) == 0) return true;
+    return false;
 }
 
 }  // namespace
@@ -215,7 +219,8 @@ BOOST_AUTO_TEST_CASE(deactivate_ends_the_logins_and_activate_lets_the_user_back)
     BOOST_TEST(contains(row_of(after.body, email), "value=\"activate\""));
     BOOST_TEST(audited(after.body, "deactivate", email));
     BOOST_TEST(contains(after.body, "is_active: true → false"));
-    BOOST_TEST(contains(after.body, "<td>" + admin_email + "</td><td>deactivate</td>"), "the actor is named");
+    BOOST_TEST(contains(after.body, "<td><bdi>" + admin_email + "</bdi></td><td data-action=\"deactivate\">deactivated</td>"),
+               "the actor is named");
 
     BOOST_TEST(get_with_session(stack, "/accounts/profile/", *session).status == 302, "that login ended");
     Browser again(stack);
@@ -291,7 +296,9 @@ BOOST_AUTO_TEST_CASE(delete_needs_the_confirmation) {
     const auto after = admin.follow(deleted);
     BOOST_TEST(flash_text(after.body) == email + " was deleted.");
     BOOST_TEST(row_of(after.body, email).empty());
-    BOOST_TEST(contains(after.body, "<td>delete</td><td>#" + id + "</td><td>email: " + email + "</td>"), after.body);
+    BOOST_TEST(contains(after.body, "<td data-action=\"delete\">deleted</td><td><bdi>#" + id + "</bdi></td><td><bdi>email: " + email +
+                                        "</bdi></td>"),
+               after.body);
     BOOST_TEST(user.get("/accounts/profile/").status == 302, "its login ended with it");
     Browser fresh(stack);
     BOOST_TEST(log_in(fresh, email).status == 200, "no such user any more");

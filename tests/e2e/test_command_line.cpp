@@ -33,8 +33,13 @@ std::string typed_carelessly(std::string email) {
 // The admin page's audit list has this row: actor, action, target.
 bool audit_row(const std::string& html, const std::string& actor, const std::string& action, const std::string& target) {
     const auto audit = html.find("Recent actions");
-    return audit != std::string::npos &&
-           html.find("<td>" + actor + "</td><td>" + action + "</td><td>" + target + "</td>", audit) != std::string::npos;
+    if (audit == std::string::npos) return false;
+    // The action's code is the cell's data-action; its text is a label for people.
+    const std::string cells = "<td><bdi>" + actor + "</bdi></td><td data-action=\"" + action + "\">",
+                      next = "</td><td><bdi>" + target + "</bdi></td>";
+    for (auto at = html.find(cells, audit); at != std::string::npos; at = html.find(cells, at + 1))
+        if (html.compare(html.find("</td>", at + cells.size()), next.size(), next) == 0) return true;
+    return false;
 }
 
 // A staff member logged in on `browser`, to read the admin page.

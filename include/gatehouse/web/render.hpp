@@ -29,4 +29,8 @@ std::string render_layout(const core::Templates& templates, const std::string& c
 http::Response render_page(const Context& ctx, int status, const std::string& title,
                            const std::string& content_template, ctemplate::TemplateDictionary& dict);
 
+// errors/error.html's values: the status, its reason phrase in the request's language, the message
+// (already in that language).
+void set_error(const Context& ctx, ctemplate::TemplateDictionary& dict, int status, const std::string& message);
+
 }  // namespace gatehouse::web
