@@ -38,7 +38,7 @@ http::Response api_mfa_totp(Context& ctx, http::Request& req) {
     if (!setup) return api_answer(ctx, setup.error());
     return no_store(http::Response::json(200, {{"secret", setup->secret},
                                                {"otpauth_uri", setup->uri},
-                                               {"qr_svg", qr_svg(setup->uri)},
+                                               {"qr_svg", qr_svg(ctx, setup->uri)},
                                                {"expires_in", setup->expires_in}}));
 }
 

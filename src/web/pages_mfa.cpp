@@ -36,7 +36,7 @@ http::Response status_page(Context& ctx, Browser& browser, ctemplate::TemplateDi
         dict.SetIntValue("CODES_LEFT", status.recovery_codes_left);
     } else if (const auto setup = accounts::pending_totp(ctx.accounts, user)) {
         auto* section = dict.AddSectionDictionary("SETUP");
-        section->SetValue("QR_SVG", qr_svg(setup->uri));  // numbers only: nothing to escape
+        section->SetValue("QR_SVG", qr_svg(ctx, setup->uri));  // numbers and an escaped label: shown as it is
         section->SetValue("SECRET", setup->secret);
         section->SetValue("URI", setup->uri);
         section->SetIntValue("MINUTES", (setup->expires_in + 59) / 60);

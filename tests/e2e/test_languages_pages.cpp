@@ -248,6 +248,7 @@ BOOST_AUTO_TEST_CASE(a_persian_user_sets_up_two_factor_and_meets_the_code_step_i
     BOOST_TEST(contains(setup.body, "<label for=\"id_code\">کد برنامه</label>"));
     BOOST_TEST(contains(setup.body, "دقیقهٔ دیگر منتظر کد خود می‌ماند."));
     BOOST_TEST(lacks(setup.body, "Scan this QR code"));
+    BOOST_TEST(contains(setup.body, "role=\"img\" aria-label=\"کد QR\""));
     const std::string secret = secret_in(setup.body);
     BOOST_TEST_REQUIRE(secret.size() == 32u, setup.body.substr(0, 2000));
 
@@ -313,6 +314,7 @@ BOOST_AUTO_TEST_CASE(the_two_factor_pages_stay_english_for_an_english_browser) {
     const std::string secret = secret_in(setup.body);
     BOOST_TEST_REQUIRE(secret.size() == 32u, setup.body.substr(0, 2000));
     BOOST_TEST(contains(setup.body, "Scan this QR code with your authenticator app"));
+    BOOST_TEST(contains(setup.body, "role=\"img\" aria-label=\"QR code\""));
     const auto on = browser.post("/accounts/2fa/", {{"action", "confirm"}, {"code", pyotp(secret)}});
     BOOST_TEST(flash_text(on.body) == "Two-factor authentication is on.");
     BOOST_TEST(contains(on.body, "<h2>Your recovery codes</h2>"));
