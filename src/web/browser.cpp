@@ -183,7 +183,8 @@ std::string safe_next(std::string_view next, const std::string& fallback) {
 void show_field_errors(const Context& ctx, ctemplate::TemplateDictionary& dict, const accounts::FieldErrors& errors) {
     for (const auto& [field, messages] : errors) {
         const std::string section = field == "non_field_errors" ? "NON_FIELD_ERRORS" : "ERRORS_" + upper(field);
-        for (const auto& message : messages) dict.AddSectionDictionary(section)->SetValue("ERROR", std::string(ctx.tr(message)));
+        for (const auto& message : messages)
+            dict.AddSectionDictionary(section)->SetValue("ERROR", ctx.catalog().translate_filled(message));
     }
 }
 

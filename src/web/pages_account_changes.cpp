@@ -51,7 +51,7 @@ http::Response email_confirm_link_page(Context& ctx, http::Request& req) {
     ctemplate::TemplateDictionary dict("email_confirm");
     auto changed = accounts::confirm_email_change_link(ctx.accounts, req.path_params["token"], browser.client);
     if (!changed) return refusal_page(ctx, browser, changed.error());
-    dict.SetValue("MESSAGE", "Your email address is now " + *changed->email + ".");
+    dict.SetValue("MESSAGE", core::fill_blank(std::string(ctx.tr("Your email address is now {email}.")), "{email}", *changed->email));
     dict.ShowSection("VERIFIED");
     return browser_page(ctx, browser, 200, "Email changed", "accounts/verify_link.html", dict);
 }

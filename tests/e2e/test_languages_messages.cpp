@@ -56,6 +56,20 @@ BOOST_AUTO_TEST_CASE(api_messages_with_values_are_persian_with_the_value_kept) {
     BOOST_TEST(media.json().at("detail") == "نوع رسانهٔ «text/plain» در درخواست پشتیبانی نمی‌شود.");
 }
 
+BOOST_AUTO_TEST_CASE(a_page_form_error_with_a_value_is_persian) {
+    auto& stack = shared_stack();
+    Browser browser(stack);
+    browser.send_always("Accept-Language", "fa");
+    const auto refused = browser.submit("/accounts/signup/", {{"email", unique_email("fa-short-page")},
+                                                              {"password1", "Ab1-x"},
+                                                              {"password2", "Ab1-x"}});
+    BOOST_TEST(refused.status == 200);
+    const std::string message = "این گذرواژه بیش از حد کوتاه است. باید دست‌کم 8 نویسه داشته باشد.";
+    const bool shown = error_next_to(refused.body, "password1", message) || error_next_to(refused.body, "password2", message);
+    BOOST_TEST(shown, refused.body);
+    BOOST_TEST(!contains(refused.body, "too short"));
+}
+
 BOOST_AUTO_TEST_CASE(error_pages_name_the_status_in_persian) {
     auto& stack = shared_stack();
     Browser browser(stack);
