@@ -63,7 +63,8 @@ http::Response api_token_refresh(Context& ctx, http::Request& req) {
         // A cookie rides along with any request the browser makes: the CSRF check of the forms.
         if (auto refused = csrf_refusal(req, ctx.config.cors_origins)) {
             ctx.log.warning("csrf refused: " + refused->substr(0, refused->find('.')));
-            return api_detail(403, "CSRF Failed: " + *refused, "permission_denied");
+            return api_detail(403, core::fill_blank(std::string(ctx.tr("CSRF Failed: {reason}")), "{reason}", ctx.tr(*refused)),
+                              "permission_denied");
         }
     } else if (auto missing = require_fields(ctx, req, {"refresh"})) {
         return *missing;
@@ -115,7 +116,7 @@ http::Response api_logout(Context& ctx, http::Request& req) {
     auto done = by_access ? accounts::end_jwt_login(ctx.accounts, *principal)
                           : accounts::log_out_api(ctx.accounts, *principal, api_field_or_empty(req, "refresh"));
     if (!done) return api_answer(ctx, done.error());
-    auto response = http::Response::json(200, {{"detail", "Logged out."}});
+    auto response = http::Response::json(200, {{"detail", ctx.tr("Logged out.")}});
     if (ctx.config.jwt_cookie) expire_refresh_cookie(response);
     return response;
 }
@@ -124,20 +125,20 @@ http::Response api_logout_all(Context& ctx, http::Request& req) {
     auto principal = api_authenticate(ctx, req);
     if (!principal) return principal.error();
     accounts::revoke_all_logins(ctx.accounts, principal->user.id);
-    return http::Response::json(200, {{"detail", "Logged out of every device."}});
+    return http::Response::json(200, {{"detail", ctx.tr("Logged out of every device.")}});
 }
 
 http::Response api_verify_email(Context& ctx, http::Request& req) {
     if (auto missing = require_fields(ctx, req, {"token"})) return *missing;
     auto verified = accounts::verify_with_link(ctx.accounts, api_field_or_empty(req, "token"));
     if (!verified) return api_answer(ctx, verified.error());
-    return http::Response::json(200, {{"detail", "Email verified."}});
+    return http::Response::json(200, {{"detail", ctx.tr("Email verified.")}});
 }
 
 http::Response api_verify_email_resend(Context& ctx, http::Request& req) {
     if (auto missing = require_fields(ctx, req, {"email"})) return *missing;
     accounts::resend_verification_to(ctx.accounts, api_field_or_empty(req, "email"));
-    return http::Response::json(200, {{"detail", "If that account exists and is not verified, a new mail is on its way."}});
+    return http::Response::json(200, {{"detail", ctx.tr("If that account exists and is not verified, a new mail is on its way.")}});
 }
 
 }  // namespace gatehouse::web

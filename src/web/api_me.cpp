@@ -146,7 +146,7 @@ http::Response api_schema(Context& ctx, http::Request&) {
         document = text.str();
     }
     if (document.empty()) {
-        auto response = api_detail(503, "The API description is missing.", "service_unavailable");
+        auto response = api_detail(503, std::string(ctx.tr("The API description is missing.")), "service_unavailable");
         response.set_header("Retry-After", "5");
         return response;
     }

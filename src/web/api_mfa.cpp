@@ -48,7 +48,7 @@ http::Response api_mfa_totp_confirm(Context& ctx, http::Request& req) {
     if (auto missing = require_fields(ctx, req, {"code"})) return *missing;
     auto codes = accounts::confirm_totp(ctx.accounts, principal->user, api_field_or_empty(req, "code"), req.remote_addr);
     if (!codes) return api_answer(ctx, codes.error());
-    return no_store(http::Response::json(200, {{"detail", "Two-factor authentication is on."}, {"recovery_codes", *codes}}));
+    return no_store(http::Response::json(200, {{"detail", ctx.tr("Two-factor authentication is on.")}, {"recovery_codes", *codes}}));
 }
 
 http::Response api_mfa_totp_disable(Context& ctx, http::Request& req) {
@@ -57,7 +57,7 @@ http::Response api_mfa_totp_disable(Context& ctx, http::Request& req) {
     if (auto ask = require_recent_login(ctx, *principal)) return *ask;  // changing the second factor
     auto done = accounts::disable_totp(ctx.accounts, principal->user, proof_of(req), req.remote_addr);
     if (!done) return api_answer(ctx, done.error());
-    return http::Response::json(200, {{"detail", "Two-factor authentication is off."}});
+    return http::Response::json(200, {{"detail", ctx.tr("Two-factor authentication is off.")}});
 }
 
 http::Response api_mfa_recovery_codes(Context& ctx, http::Request& req) {
@@ -66,7 +66,7 @@ http::Response api_mfa_recovery_codes(Context& ctx, http::Request& req) {
     if (auto ask = require_recent_login(ctx, *principal)) return *ask;  // changing the second factor
     auto codes = accounts::regenerate_recovery_codes(ctx.accounts, principal->user, proof_of(req), req.remote_addr);
     if (!codes) return api_answer(ctx, codes.error());
-    return no_store(http::Response::json(200, {{"detail", "New recovery codes; the earlier ones no longer work."},
+    return no_store(http::Response::json(200, {{"detail", ctx.tr("New recovery codes; the earlier ones no longer work.")},
                                                {"recovery_codes", *codes}}));
 }
 

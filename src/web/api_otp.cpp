@@ -9,7 +9,7 @@ namespace gatehouse::web {
 namespace {
 
 http::Response code_sent(Context& ctx, const accounts::OtpSent& sent) {
-    nlohmann::json body = {{"detail", "Code sent."}};
+    nlohmann::json body = {{"detail", ctx.tr("Code sent.")}};
     if (ctx.config.expose_otp) body["code"] = sent.code;  // development only
     return http::Response::json(200, body);
 }
@@ -29,7 +29,7 @@ http::Response api_otp_send(Context& ctx, http::Request& req) {
     if (auto missing = require_fields(ctx, req, {"channel"})) return *missing;
     const std::string channel = api_field_or_empty(req, "channel");
     if (channel != "email" && channel != "sms")
-        return api_validation(ctx, {{"channel", {"\"" + channel + "\" is not a valid choice."}}});
+        return api_validation(ctx, {{"channel", {core::fill_blank(core::N_("\"{value}\" is not a valid choice."), "{value}", channel)}}});
     auto sent = accounts::send_otp(ctx.accounts, principal->user, channel);
     if (!sent) return api_answer(ctx, sent.error());
     return code_sent(ctx, *sent);
@@ -41,7 +41,7 @@ http::Response api_otp_verify(Context& ctx, http::Request& req) {
     if (auto missing = require_fields(ctx, req, {"code"})) return *missing;
     auto verified = accounts::verify_otp(ctx.accounts, principal->user, api_field_or_empty(req, "code"));
     if (!verified) return api_answer(ctx, verified.error());
-    return http::Response::json(200, {{"detail", "Code verified."}});
+    return http::Response::json(200, {{"detail", ctx.tr("Code verified.")}});
 }
 
 http::Response api_phone_login(Context& ctx, http::Request& req) { return phone_code(ctx, req); }

@@ -22,7 +22,7 @@ http::Response api_password_change(Context& ctx, http::Request& req) {
                 errors[field.starts_with("new_password") ? "new_password" : field].push_back(message);
         return api_validation(ctx, errors);
     }
-    return http::Response::json(200, {{"detail", "Password changed."}});
+    return http::Response::json(200, {{"detail", ctx.tr("Password changed.")}});
 }
 
 http::Response api_password_set(Context& ctx, http::Request& req) {
@@ -40,7 +40,7 @@ http::Response api_password_set(Context& ctx, http::Request& req) {
         refused.errors = std::move(errors);
         return api_answer(ctx, refused);
     }
-    return http::Response::json(200, {{"detail", "Password set."}});
+    return http::Response::json(200, {{"detail", ctx.tr("Password set.")}});
 }
 
 http::Response api_password_reset(Context& ctx, http::Request& req) {
@@ -49,14 +49,14 @@ http::Response api_password_reset(Context& ctx, http::Request& req) {
     auto requested = accounts::request_password_reset(ctx.accounts, email, api_client(req));
     if (!requested) return api_answer(ctx, requested.error());
     return http::Response::json(200, {{"token", accounts::api_reset_token(ctx.accounts, email)},
-                                      {"detail", "If an account exists for this email, a code was sent to it."}});
+                                      {"detail", ctx.tr("If an account exists for this email, a code was sent to it.")}});
 }
 
 http::Response api_password_reset_check(Context& ctx, http::Request& req) {
     if (auto missing = require_fields(ctx, req, {"token", "otp"})) return *missing;
     auto checked = accounts::check_reset_code(ctx.accounts, api_field_or_empty(req, "token"), api_field_or_empty(req, "otp"));
     if (!checked) return api_answer(ctx, checked.error());
-    return http::Response::json(200, {{"detail", "OTP is valid."}});
+    return http::Response::json(200, {{"detail", ctx.tr("OTP is valid.")}});
 }
 
 http::Response api_password_reset_confirm(Context& ctx, http::Request& req) {
@@ -64,7 +64,7 @@ http::Response api_password_reset_confirm(Context& ctx, http::Request& req) {
     auto done = accounts::confirm_reset_by_code(ctx.accounts, api_field_or_empty(req, "token"),
                                                 api_field_or_empty(req, "new_password"));
     if (!done) return api_answer(ctx, done.error());
-    return http::Response::json(200, {{"detail", "Password has been reset."}});
+    return http::Response::json(200, {{"detail", ctx.tr("Password has been reset.")}});
 }
 
 }  // namespace gatehouse::web

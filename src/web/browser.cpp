@@ -99,11 +99,11 @@ std::optional<std::string> csrf_refusal(const http::Request& request, const std:
     const std::string origin = request.header("origin");
     if (!accounts::csrf_origin_ok(origin, request.header("referer"), request.header("host")) &&
         !cors_origin_allowed(trusted_origins, origin))
-        return "The request did not come from this site (Origin or Referer checking failed).";
+        return core::N_("The request did not come from this site (Origin or Referer checking failed).");
     const auto secret = csrf_cookie_secret(request);
-    if (!secret) return "CSRF cookie not set. Your browser must accept cookies from this site.";
+    if (!secret) return core::N_("CSRF cookie not set. Your browser must accept cookies from this site.");
     const std::string submitted = request.form_field("csrfmiddlewaretoken").value_or(request.header("x-csrftoken"));
-    if (!accounts::csrf_token_matches(*secret, submitted)) return "CSRF token missing or incorrect.";
+    if (!accounts::csrf_token_matches(*secret, submitted)) return core::N_("CSRF token missing or incorrect.");
     return std::nullopt;
 }
 
@@ -113,7 +113,7 @@ std::optional<http::Response> csrf_failure(Context& ctx, const http::Request& re
     const std::string& reason = *refused;
     ctx.log.warning("csrf refused: " + reason.substr(0, reason.find('.')));
     ctemplate::TemplateDictionary dict("csrf");
-    dict.SetValue("REASON", reason);
+    dict.SetValue("REASON", std::string(ctx.tr(reason)));
     Layout layout;
     layout.title = ctx.tr("Forbidden");
     layout.user_label = browser.user() ? user_label(*browser.user()) : "";

@@ -65,7 +65,7 @@ http::Response api_reauthenticate(Context& ctx, http::Request& req) {
                                          {api_field_or_empty(req, "password"), api_field_or_empty(req, "code")},
                                          api_client(req));
     if (!done) return api_answer(ctx, done.error());
-    return http::Response::json(200, {{"detail", "Identity confirmed."},
+    return http::Response::json(200, {{"detail", ctx.tr("Identity confirmed.")},
                                       {"valid_for", ctx.config.reauth_seconds}});
 }
 

@@ -56,6 +56,32 @@ BOOST_AUTO_TEST_CASE(api_messages_with_values_are_persian_with_the_value_kept) {
     BOOST_TEST(media.json().at("detail") == "نوع رسانهٔ «text/plain» در درخواست پشتیبانی نمی‌شود.");
 }
 
+BOOST_AUTO_TEST_CASE(api_answers_that_went_well_are_persian_too) {
+    auto& stack = shared_stack();
+    api::ApiClient client(stack);
+    const std::string email = api::unique_email("fa-ok");
+    api::verified_user(client, email);
+    const std::string token = api::token_auth(api::api_token(client, email));
+    const auto channel = client.call("POST", "/api/auth/otp/send/", {{"channel", "pigeon"}}, token, kPersian);
+    BOOST_TEST_REQUIRE(channel.status == 400, api::show(channel));
+    BOOST_TEST(channel.json().at("channel").at(0) == "«pigeon» گزینهٔ معتبری نیست.");
+    const auto out = client.call("POST", "/api/auth/logout/", json::object(), token, kPersian);
+    BOOST_TEST_REQUIRE(out.status == 200, api::show(out));
+    BOOST_TEST(out.json().at("detail") == "خارج شدید.");
+}
+
+BOOST_AUTO_TEST_CASE(the_csrf_page_gives_its_reason_in_persian) {
+    auto& stack = shared_stack();
+    Browser browser(stack);
+    browser.send_always("Accept-Language", "fa");
+    BOOST_TEST_REQUIRE(browser.get("/accounts/login/").status == 200);  // the CSRF cookie
+    const auto refused = browser.post("/accounts/login/", {{"email", "x@example.com"}, {"password", "x"},
+                                                            {"csrfmiddlewaretoken", std::string(64, 'a')}});
+    BOOST_TEST(refused.status == 403);
+    BOOST_TEST(contains(refused.body, "توکن CSRF وجود ندارد یا نادرست است."), refused.body);
+    BOOST_TEST(!contains(refused.body, "CSRF token missing or incorrect."));
+}
+
 BOOST_AUTO_TEST_CASE(a_page_form_error_with_a_value_is_persian) {
     auto& stack = shared_stack();
     Browser browser(stack);
