@@ -68,7 +68,7 @@ locale/%/LC_MESSAGES/gatehouse.mo: po/%.po | deps
 # po/<lang>.po merged with it: run after marking or changing a string, then translate what is new.
 pot:
 	po/extract.sh po/gatehouse.pot
-	for po in po/*.po; do msgmerge --quiet --update --backup=none --no-fuzzy-matching $$po po/gatehouse.pot; done
+	for po in po/*.po; do msgmerge --quiet --no-wrap --update --backup=none --no-fuzzy-matching $$po po/gatehouse.pot; done
 
 check-translations:
 	tests/check-translations.sh
