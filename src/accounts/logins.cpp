@@ -47,8 +47,9 @@ std::vector<Login> live_logins(Services& s, std::int64_t user_id) {
     return store::LoginStore(s.db).live_for_user(user_id, s.now());
 }
 
-std::string describe_device(std::string_view ua) {
-    if (ua.empty()) return "Unknown device";
+std::string describe_device(std::string_view ua, const core::Catalog& catalog) {
+    auto in_language = [&](const char* msgid) { return std::string(catalog.translate(msgid)); };
+    if (ua.empty()) return in_language(core::N_("Unknown device"));
     auto has = [&](std::string_view needle) { return ua.find(needle) != std::string_view::npos; };
     std::string browser;
     if (has("Edg/")) browser = "Edge";
@@ -58,8 +59,8 @@ std::string describe_device(std::string_view ua) {
     else if (has("Chrome/")) browser = "Chrome";
     else if (has("Safari/")) browser = "Safari";
     else if (has("curl/")) return "curl";
-    else if (has("python-requests") || has("Python")) return "Python client";
-    else if (has("okhttp")) return "Android app";
+    else if (has("python-requests") || has("Python")) return in_language(core::N_("Python client"));
+    else if (has("okhttp")) return in_language(core::N_("Android app"));
     else browser = std::string(ua.substr(0, std::min<std::size_t>(ua.find('/'), 40)));
     std::string os;
     if (has("Android")) os = "Android";
@@ -68,7 +69,9 @@ std::string describe_device(std::string_view ua) {
     else if (has("Mac OS X") || has("Macintosh")) os = "macOS";
     else if (has("CrOS")) os = "ChromeOS";
     else if (has("Linux")) os = "Linux";
-    return os.empty() ? browser : browser + " on " + os;
+    if (os.empty()) return browser;
+    // {os} first: it is one of the names above, while {browser} may be any text of the header.
+    return core::fill_blank(core::fill_blank(in_language(core::N_("{browser} on {os}")), "{os}", os), "{browser}", browser);
 }
 
 }  // namespace gatehouse::accounts

@@ -3,6 +3,7 @@
 // row, so the user can see and revoke them, GATEHOUSE_MAX_DEVICES can be enforced, and whatever ends
 // logins (logout, a password change, deactivation, the devices page) ends them here.
 #include "gatehouse/accounts/services.hpp"
+#include "gatehouse/core/catalog.hpp"
 #include "gatehouse/store/logins.hpp"
 
 #include <optional>
@@ -36,8 +37,9 @@ void revoke_login(Services& services, const Login& login);
 void revoke_all_logins(Services& services, std::int64_t user_id, std::optional<std::int64_t> keep = std::nullopt);
 std::vector<Login> live_logins(Services& services, std::int64_t user_id);
 
-// "Firefox on Linux", "Chrome on Android", "curl" … from a User-Agent header.
-std::string describe_device(std::string_view user_agent);
+// "Firefox on Linux", "Chrome on Android", "curl" … from a User-Agent header, in the catalogue's
+// language (English by default: the name a login is stored with; the new-device mail's is the user's).
+std::string describe_device(std::string_view user_agent, const core::Catalog& catalog = core::Catalog{});
 // The memcached key of a session whose id hashes to key_hash.
 std::string session_cache_key(std::string_view key_hash);
 
