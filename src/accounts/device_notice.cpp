@@ -2,6 +2,7 @@
 
 #include "gatehouse/accounts/logins.hpp"
 #include "gatehouse/accounts/notifier.hpp"
+#include "gatehouse/core/catalog.hpp"
 #include "gatehouse/core/clock.hpp"
 #include "gatehouse/core/crypto.hpp"
 #include "gatehouse/store/seen_devices.hpp"
@@ -48,13 +49,15 @@ void notice_new_device(Services& s, const User& user, const ClientInfo& client) 
     const bool is_new = !last || *last < now - kDeviceMemorySeconds;
     seen.record(user.id, key, now, now - kDeviceMemorySeconds);
     if (!is_new || first_device || !user.email || !s.config.new_device_mail) return;
+    const auto language = mail_language(user, s.config);
     ctemplate::TemplateDictionary dict("new_device");
     dict.SetValue("SITE_URL", s.site_url());
-    dict.SetValue("DEVICE", describe_device(client.user_agent));
-    dict.SetValue("IP", client.ip.empty() ? "unknown" : client.ip);
+    dict.SetValue("DEVICE", translated_device(s.templates.translations().catalog(language), describe_device(client.user_agent)));
+    // TRANSLATORS: the new-device mail's IP address when it is not known.
+    dict.SetValue("IP", client.ip.empty() ? mail_text(s.templates, language, core::N_("unknown")) : client.ip);
     const std::string when = core::iso8601_utc(now);  // "2026-11-21T11:13:39Z" → "2026-11-21 11:13:39 UTC"
     dict.SetValue("TIME", when.size() >= 19 ? when.substr(0, 10) + " " + when.substr(11, 8) + " UTC" : when);
-    Notifier(s.templates, s.db).email(*user.email, "new_device", dict, now, mail_language(user, s.config));
+    Notifier(s.templates, s.db).email(*user.email, "new_device", dict, now, language);
 }
 
 }  // namespace gatehouse::accounts

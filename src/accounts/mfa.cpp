@@ -72,14 +72,16 @@ std::vector<std::string> store_new_codes(Services& s, std::int64_t user_id) {
     return codes;
 }
 
-// The security notice (caller's transaction): templates/email/mfa_changed.*.
-void mail_notice(Services& s, const User& user, const std::string& title, const std::string& what) {
+// The security notice (caller's transaction): templates/email/mfa_changed.*, with its title and
+// sentence (marked N_) in the user's language; `left` fills the sentence's {left} blank, if any.
+void mail_notice(Services& s, const User& user, const char* title, const char* what, std::string_view left = {}) {
     if (!user.email) return;
+    const auto language = mail_language(user, s.config);
     ctemplate::TemplateDictionary dict("mfa_changed");
     dict.SetValue("SITE_URL", s.site_url());
-    dict.SetValue("TITLE", title);
-    dict.SetValue("WHAT", what);
-    Notifier(s.templates, s.db).email(*user.email, "mfa_changed", dict, s.now(), mail_language(user, s.config));
+    dict.SetValue("TITLE", mail_text(s.templates, language, title));
+    dict.SetValue("WHAT", core::fill_blank(mail_text(s.templates, language, what), "{left}", left));
+    Notifier(s.templates, s.db).email(*user.email, "mfa_changed", dict, s.now(), language);
 }
 
 std::optional<store::TotpRow> confirmed_row(Services& s, std::int64_t user_id) {
@@ -164,9 +166,9 @@ std::expected<std::vector<std::string>, Refusal> confirm_totp(Services& s, const
     store::MfaStore(s.db).confirm(user.id, core::iso8601_utc(s.now()), *step);
     auto codes = store_new_codes(s, user.id);
     audit(s, user_actor(user, ip), user.id, "mfa_enable", "authenticator app (TOTP) set up; 10 recovery codes");
-    mail_notice(s, user, "Two-factor authentication was turned on",
-                "Two-factor authentication was turned on for your account: signing in now also asks for a code "
-                "from your authenticator app.");
+    mail_notice(s, user, core::N_("Two-factor authentication was turned on"),
+                core::N_("Two-factor authentication was turned on for your account: signing in now also asks for a code "
+                         "from your authenticator app."));
     tx.commit();
     return codes;
 }
@@ -179,8 +181,8 @@ std::expected<std::vector<std::string>, Refusal> regenerate_recovery_codes(Servi
     store::Transaction tx(s.db);
     auto codes = store_new_codes(s, user.id);
     audit(s, user_actor(user, ip), user.id, "mfa_recovery_codes", "10 new recovery codes; the earlier ones no longer work");
-    mail_notice(s, user, "New recovery codes were made",
-                "New recovery codes were made for your account; the earlier ones no longer work.");
+    mail_notice(s, user, core::N_("New recovery codes were made"),
+                core::N_("New recovery codes were made for your account; the earlier ones no longer work."));
     tx.commit();
     return codes;
 }
@@ -192,8 +194,8 @@ std::expected<void, Refusal> disable_totp(Services& s, const User& user, const M
     store::Transaction tx(s.db);
     store::MfaStore(s.db).remove_all(user.id);
     audit(s, user_actor(user, ip), user.id, "mfa_disable", "authenticator app and recovery codes removed");
-    mail_notice(s, user, "Two-factor authentication was turned off",
-                "Two-factor authentication was turned off for your account: signing in asks only for the password now.");
+    mail_notice(s, user, core::N_("Two-factor authentication was turned off"),
+                core::N_("Two-factor authentication was turned off for your account: signing in asks only for the password now."));
     tx.commit();
     return {};
 }
@@ -203,9 +205,9 @@ bool reset_mfa(Services& s, const Actor& actor, const User& user) {
     const bool had = store::MfaStore(s.db).remove_all(user.id);
     if (!had) return false;
     audit(s, actor, user.id, "mfa_reset", "authenticator app and recovery codes removed");
-    mail_notice(s, user, "Two-factor authentication was reset",
-                "An administrator removed the authenticator app and the recovery codes of your account. Set up "
-                "two-factor authentication again from your account page.");
+    mail_notice(s, user, core::N_("Two-factor authentication was reset"),
+                core::N_("An administrator removed the authenticator app and the recovery codes of your account. Set up "
+                         "two-factor authentication again from your account page."));
     tx.commit();
     return true;
 }
@@ -230,9 +232,10 @@ std::expected<std::string, Refusal> check_second_factor(Services& s, const User&
     if (!store.use_code(*match, core::iso8601_utc(s.now()))) return std::unexpected(refuse(Outcome::CodeInvalid));
     const auto left = store.count_unused(user.id);
     audit(s, user_actor(user, ip), user.id, "mfa_recovery_code_used", std::to_string(left) + " recovery code(s) left");
-    mail_notice(s, user, "A recovery code was used",
-                "A recovery code was used to sign in to your account; " + std::to_string(left) +
-                    " are left. If this was not you, change your password and make new recovery codes now.");
+    mail_notice(s, user, core::N_("A recovery code was used"),
+                core::N_("A recovery code was used to sign in to your account; recovery codes left: {left}. If this was "
+                         "not you, change your password and make new recovery codes now."),
+                std::to_string(left));
     tx.commit();
     return std::string("recovery code");
 }

@@ -15,6 +15,11 @@ std::string one_line(std::string text) {
     return text.substr(first, last - first + 1);
 }
 
+std::string without_trailing_newlines(std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    return text;
+}
+
 }  // namespace
 
 Notifier::Notifier(const core::Templates& templates, store::Database& db) : templates_(templates), outbox_(db) {}
@@ -34,8 +39,10 @@ void Notifier::email(std::string_view to, std::string_view name, ctemplate::Temp
     outbox_.enqueue("email", to, subject, text, html, now);
 }
 
-void Notifier::sms(std::string_view to, std::string_view text, std::int64_t now) {
-    outbox_.enqueue("sms", to, "", text, "", now);
+void Notifier::sms(std::string_view to, std::string_view name, const ctemplate::TemplateDictionary& dict,
+                   std::int64_t now, std::string_view language) {
+    const std::string text = templates_.render("sms/" + std::string(name) + ".txt", dict, language);
+    outbox_.enqueue("sms", to, "", without_trailing_newlines(text), "", now);
 }
 
 }  // namespace gatehouse::accounts

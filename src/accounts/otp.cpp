@@ -27,6 +27,14 @@ std::string reset_checked_key(std::string_view token) {
     return "resetok:" + core::hex_encode(core::sha256(token)).substr(0, 40);
 }
 
+// The phone login's SMS goes out as the mails of the account that holds the number (verified) do; to a
+// number no account holds yet, in the language of the request that asked for it.
+std::string phone_login_language(Services& s, const std::string& phone, std::string_view asked_in) {
+    const auto holder = store::UserStore(s.db).find_by_phone(phone);
+    if (holder && holder->phone_verified) return std::string(mail_language(*holder, s.config));
+    return std::string(asked_in);
+}
+
 }  // namespace
 
 std::expected<OtpSent, Refusal> send_otp(Services& s, const User& user, std::string_view channel) {
@@ -38,16 +46,14 @@ std::expected<OtpSent, Refusal> send_otp(Services& s, const User& user, std::str
     // Where the code went: verify_otp marks that address, and only while the user still has it.
     const bool by_email = channel == "email";
     s.cache.set(channel_key(user.id), by_email ? "email|" + *user.email : "sms|" + *user.phone, kCodeSeconds);
+    ctemplate::TemplateDictionary dict("otp");
+    dict.SetValue("SITE_URL", s.site_url());
+    dict.SetValue("CODE", sent.code);
+    const auto language = mail_language(user, s.config);
     store::Transaction tx(s.db);
     Notifier notifier(s.templates, s.db);
-    if (by_email) {
-        ctemplate::TemplateDictionary dict("otp");
-        dict.SetValue("SITE_URL", s.site_url());
-        dict.SetValue("CODE", sent.code);
-        notifier.email(*user.email, "otp", dict, s.now(), mail_language(user, s.config));
-    } else {
-        notifier.sms(*user.phone, "Your Gatehouse code is " + sent.code + ". It is valid for 10 minutes.", s.now());
-    }
+    if (by_email) notifier.email(*user.email, "otp", dict, s.now(), language);
+    else notifier.sms(*user.phone, "otp", dict, s.now(), language);
     tx.commit();
     return sent;
 }
@@ -76,7 +82,7 @@ std::expected<void, Refusal> check_sms_code(Services& s, const User& user, std::
     return {};
 }
 
-std::expected<OtpSent, Refusal> send_phone_login_code(Services& s, std::string_view raw_phone) {
+std::expected<OtpSent, Refusal> send_phone_login_code(Services& s, std::string_view raw_phone, std::string_view language) {
     const auto phone = normalize_phone(raw_phone);
     if (!phone) return std::unexpected(refuse(Outcome::BadPhoneNumber));
     const auto daily = s.throttle.hit("phone-login", *phone, Limits::kPhoneLoginCodes);
@@ -86,8 +92,10 @@ std::expected<OtpSent, Refusal> send_phone_login_code(Services& s, std::string_v
         return std::unexpected(std::move(limit));
     }
     OtpSent sent{s.codes.issue("phone-login", *phone, kCodeSeconds)};
+    ctemplate::TemplateDictionary dict("phone_login");
+    dict.SetValue("CODE", sent.code);
     store::Transaction tx(s.db);
-    Notifier(s.templates, s.db).sms(*phone, "Your Gatehouse login code is " + sent.code + ". It is valid for 10 minutes.", s.now());
+    Notifier(s.templates, s.db).sms(*phone, "phone_login", dict, s.now(), phone_login_language(s, *phone, language));
     tx.commit();
     return sent;
 }

@@ -16,7 +16,7 @@ http::Response code_sent(Context& ctx, const accounts::OtpSent& sent) {
 
 http::Response phone_code(Context& ctx, http::Request& req) {
     if (auto missing = require_fields(ctx, req, {"phone"})) return *missing;
-    auto sent = accounts::send_phone_login_code(ctx.accounts, api_field_or_empty(req, "phone"));
+    auto sent = accounts::send_phone_login_code(ctx.accounts, api_field_or_empty(req, "phone"), ctx.language);
     if (!sent) return api_answer(ctx, sent.error());
     return code_sent(ctx, *sent);
 }

@@ -29,6 +29,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace gatehouse::test {
@@ -77,12 +78,13 @@ struct AccountsFixture {
     store::Database db{dir.database()};
     core::ManualClock clock{kAccountsStart};
     core::Log log{2, core::LogLevel::Error};
-    core::Templates templates{"templates"};
+    core::Templates templates;  // English only, unless the fixture is given the built catalogues
     core::Config config = accounts_test_config();
     accounts::Services services{config, db, cache, clock, log, templates, accounts_test_policy()};
     accounts::ClientInfo client{"192.0.2.10", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"};
 
-    AccountsFixture() {
+    explicit AccountsFixture(core::Translations translations = core::Translations{})
+        : templates("templates", std::move(translations)) {
         BOOST_REQUIRE_MESSAGE(std::filesystem::is_directory("db/migrations"), "run the tests from the repository root");
         store::apply_migrations(db, store::read_migrations("db/migrations", db.engine()));
     }

@@ -180,7 +180,7 @@ BOOST_AUTO_TEST_CASE(a_wrong_phone_code_writes_nothing) {
     store::UserStore(db).set_phone_verified(holder.id);
     const auto users_before = store::UserStore(db).count();
     for (const std::string phone : {kPhone, "+442079460958"}) {
-        auto sent = accounts::send_phone_login_code(services, phone);
+        auto sent = accounts::send_phone_login_code(services, phone, "en");
         BOOST_REQUIRE(sent.has_value());
         for (const auto kind : kKinds)
             BOOST_TEST_CONTEXT(phone << " " << kind_name(kind)) {
@@ -225,7 +225,7 @@ BOOST_AUTO_TEST_CASE(a_phone_code_login_writes_one_login_one_audit_row_and_last_
     for (const auto kind : kKinds)
         BOOST_TEST_CONTEXT(kind_name(kind)) {
             clock.advance(60s);
-            auto sent = accounts::send_phone_login_code(services, kPhone);
+            auto sent = accounts::send_phone_login_code(services, kPhone, "en");
             BOOST_REQUIRE(sent.has_value());
             const auto rows = login_rows(), audits = audit_rows();
             const auto r = by_phone(kPhone, sent->code, kind);

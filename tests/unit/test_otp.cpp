@@ -46,7 +46,7 @@ struct Otp : test::AccountsFixture {
         return r->code;
     }
     std::string phone_code(const std::string& phone) {
-        auto r = accounts::send_phone_login_code(services, phone);
+        auto r = accounts::send_phone_login_code(services, phone, "en");
         BOOST_REQUIRE_MESSAGE(r.has_value(), "send_phone_login_code refused: " << r.error().outcome);
         return r->code;
     }
@@ -261,7 +261,7 @@ BOOST_AUTO_TEST_CASE(send_phone_login_code_sends_an_sms) {
     BOOST_TEST(all[0].channel == "sms");
     BOOST_TEST(all[0].recipient == kPhone);
     BOOST_TEST(all[0].text_body.find(code) != std::string::npos);
-    auto r = accounts::send_phone_login_code(services, "12345");
+    auto r = accounts::send_phone_login_code(services, "12345", "en");
     BOOST_REQUIRE(!r.has_value());
     BOOST_TEST(r.error().outcome == Outcome::BadPhoneNumber);
     BOOST_TEST(mails().size() == 1u);
@@ -275,21 +275,21 @@ BOOST_AUTO_TEST_CASE(five_per_24_hours_then_daily_limit) {
         phone_code(phone);
     }
     clock.advance(60s);
-    auto r = accounts::send_phone_login_code(services, kPhone);
+    auto r = accounts::send_phone_login_code(services, kPhone, "en");
     BOOST_REQUIRE(!r.has_value());
     BOOST_TEST(r.error().outcome == Outcome::PhoneCodeLimit);
     BOOST_TEST(r.error().retry_after > 0);
     BOOST_TEST(mails().size() == 5u);
     // An hour later (the hourly OTP window is over) it is still the daily limit.
     clock.advance(3600s);
-    r = accounts::send_phone_login_code(services, kPhone);
+    r = accounts::send_phone_login_code(services, kPhone, "en");
     BOOST_REQUIRE(!r.has_value());
     BOOST_TEST(r.error().outcome == Outcome::PhoneCodeLimit);
     // Another number is not affected.
-    BOOST_TEST(accounts::send_phone_login_code(services, "+442079460958").has_value());
+    BOOST_TEST(accounts::send_phone_login_code(services, "+442079460958", "en").has_value());
     // A day later, again.
     clock.advance(86400s);
-    BOOST_TEST(accounts::send_phone_login_code(services, kPhone).has_value());
+    BOOST_TEST(accounts::send_phone_login_code(services, kPhone, "en").has_value());
 }
 
 BOOST_AUTO_TEST_CASE(phone_login_creates_the_user_once) {

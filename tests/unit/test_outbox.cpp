@@ -132,7 +132,7 @@ BOOST_AUTO_TEST_CASE(notifier_renders_the_mail_templates) {
         store::Transaction tx(db);
         for (const char* name : {"verify", "password_reset", "password_changed", "email_changed", "phone_changed", "otp"})
             notifier.email("user@example.com", name, dict, kNow, "en");
-        notifier.sms("+41791234567", "Your Gatehouse code is 042917.", kNow);
+        notifier.sms("+41791234567", "otp", dict, kNow, "en");
         tx.commit();
     }
     const auto due = outbox.due(kNow, 100);
@@ -167,7 +167,7 @@ BOOST_AUTO_TEST_CASE(notifier_renders_the_mail_templates) {
     BOOST_TEST(reset.text_body.find("1 hour") != std::string::npos);
     BOOST_TEST(due[6].channel == "sms");
     BOOST_TEST(due[6].recipient == "+41791234567");
-    BOOST_TEST(due[6].text_body == "Your Gatehouse code is 042917.");
+    BOOST_TEST(due[6].text_body == "Your Gatehouse code is:\n042917\nIt is valid for 10 minutes.");  // no trailing newline
 }
 
 BOOST_AUTO_TEST_CASE(notifier_html_escapes_values) {

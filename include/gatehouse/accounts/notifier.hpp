@@ -10,6 +10,7 @@
 #include <ctemplate/template.h>
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace gatehouse::accounts {
@@ -18,6 +19,11 @@ namespace gatehouse::accounts {
 // GATEHOUSE_LANGUAGE.
 inline std::string_view mail_language(const store::User& user, const core::Config& config) {
     return user.language.empty() ? std::string_view(config.language) : std::string_view(user.language);
+}
+
+// A message marked core::N_ that C++ puts into a mail (a value of its dictionary), in `language`.
+inline std::string mail_text(const core::Templates& templates, std::string_view language, std::string_view msgid) {
+    return std::string(templates.translations().catalog(language).translate(msgid));
 }
 
 class Notifier {
@@ -39,8 +45,11 @@ public:
     void email(std::string_view to, std::string_view name, ctemplate::TemplateDictionary& dict,
                std::int64_t now, std::string_view language);
 
-    // Enqueues one SMS with this text (caller holds the transaction).
-    void sms(std::string_view to, std::string_view text, std::int64_t now);
+    // Renders templates/sms/<name>.txt with dict in `language` (as email) and enqueues one SMS of that
+    // text, without its trailing newline (caller holds the transaction). The texts: otp and
+    // phone_login, each with CODE.
+    void sms(std::string_view to, std::string_view name, const ctemplate::TemplateDictionary& dict,
+             std::int64_t now, std::string_view language);
 
 private:
     const core::Templates& templates_;

@@ -29,8 +29,10 @@ std::expected<void, Refusal> verify_otp(Services& services, const User& user, st
 std::expected<void, Refusal> check_sms_code(Services& services, const User& user, std::string_view code);
 
 // Phone login: a code by SMS. Refusals: BadPhoneNumber; PhoneCodeLimit after 5 for one number in 24
-// hours. The code is then a credential of log_in (login.hpp).
-std::expected<OtpSent, Refusal> send_phone_login_code(Services& services, std::string_view phone);
+// hours. The code is then a credential of log_in (login.hpp). The SMS is in the language of the
+// account's mails when an account holds the number verified, else in `language` (the request's).
+std::expected<OtpSent, Refusal> send_phone_login_code(Services& services, std::string_view phone,
+                                                      std::string_view language);
 // For log_in: checks a phone login code and finds the user of that number, or makes a new one (not
 // saved yet: id 0) when no account holds it verified. Writes nothing (a number sitting unverified on
 // another account is taken off it by take_phone_for_login, in log_in's transaction).
