@@ -8,13 +8,16 @@ const { execFileSync } = require('child_process');
 const totp = (secret) => execFileSync('/usr/bin/python3', ['-c', 'import pyotp, sys; print(pyotp.TOTP(sys.argv[1]).now())', secret]).toString().trim();
 const sleep = (ms) => new Promise(r => setTimeout(r, ms));
 const base = process.env.BASE, mailDir = process.env.MAILDIR;
-const newestMail = (after) => {
+// The newest mail after the first `after` that matches `pattern` (a notice of an earlier step may
+// still arrive while the step's own mail is awaited).
+const newestMail = (after, pattern = /./) => {
   for (let i = 0; i < 100; i++) {
-    const files = fs.readdirSync(mailDir).filter(f => f.endsWith('.eml')).sort();
-    if (files.length > after) return fs.readFileSync(mailDir + '/' + files[files.length - 1], 'utf8');
+    const files = fs.readdirSync(mailDir).filter(f => f.endsWith('.eml')).sort().slice(after);
+    const texts = files.map(f => fs.readFileSync(mailDir + '/' + f, 'utf8')).filter(t => pattern.test(t));
+    if (texts.length) return texts[texts.length - 1];
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
   }
-  throw new Error('no mail');
+  throw new Error('no mail matching ' + pattern);
 };
 const mailCount = () => fs.readdirSync(mailDir).filter(f => f.endsWith('.eml')).length;
 (async () => {
@@ -51,7 +54,8 @@ const mailCount = () => fs.readdirSync(mailDir).filter(f => f.endsWith('.eml')).
   n = mailCount();
   await page.fill('#id_email', email);
   await Promise.all([page.waitForNavigation(), page.click('button:has-text("Send me a link")')]); await note('reset requested');
-  const link = newestMail(n).match(/https:\/\/localhost:\d+(\/accounts\/password\/reset\/[^\/\s]+\/)/)[1];
+  const resetLink = /https:\/\/localhost:\d+(\/accounts\/password\/reset\/[^\/\s]+\/)/;
+  const link = newestMail(n, resetLink).match(resetLink)[1];
   await page.goto(base + link); await note('reset link');
   await page.fill('#id_new_password1', 'R3set-Secret!'); await page.fill('#id_new_password2', 'R3set-Secret!');
   await Promise.all([page.waitForNavigation(), page.click('button:has-text("Set my password")')]); await note('after reset');
@@ -99,7 +103,7 @@ const mailCount = () => fs.readdirSync(mailDir).filter(f => f.endsWith('.eml')).
   await page.screenshot({ path: process.env.OUT + '/profile-after.png', fullPage: true });
 
   // In Persian (Accept-Language: fa from the browser's locale): signup, the code typed in Persian
-  // digits, login; screenshots of the right-to-left login and profile pages.
+  // digits, login; screenshots of the right-to-left login, profile, devices and two-factor pages.
   const fa = await (await browser.newContext({ ignoreHTTPSErrors: true, locale: 'fa-IR' })).newPage();
   const noteFa = async (step) => {
     const flash = await fa.locator('.flash').allTextContents();
@@ -122,6 +126,10 @@ const mailCount = () => fs.readdirSync(mailDir).filter(f => f.endsWith('.eml')).
   await fa.fill('#id_email', faEmail); await fa.fill('#id_password', 'Walk1ng-Secret');
   await Promise.all([fa.waitForNavigation(), fa.click('main button[type=submit]')]); await noteFa('after login');
   await fa.screenshot({ path: process.env.OUT + '/fa-profile.png', fullPage: true });
+  await fa.goto(base + '/accounts/devices/'); await noteFa('devices');
+  await fa.screenshot({ path: process.env.OUT + '/fa-devices.png', fullPage: true });
+  await fa.goto(base + '/accounts/2fa/'); await noteFa('two-factor');
+  await fa.screenshot({ path: process.env.OUT + '/fa-2fa.png', fullPage: true });
   console.log(seen.join('\n'));
   await browser.close();
 })().catch(e => { console.error(e); process.exit(1); });

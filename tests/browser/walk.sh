@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make walk`: signup → verify → logout → login → change password → reset → profile picture → two-factor
-# set-up and login → email change, then the Persian pages (fa-login.png, fa-profile.png), in headless Chromium
+# set-up and login → email change, then the Persian pages (fa-login.png, fa-profile.png, fa-devices.png, fa-2fa.png), in headless Chromium
 # (Debian's chromium, driven by playwright-core from npm) against the real stack on spare ports.
 # Prints the page titles and flash messages it saw; screenshots land in build/walk/.
 set -euo pipefail

@@ -354,7 +354,7 @@ BOOST_AUTO_TEST_CASE(lists_both_browsers_and_revokes_the_other) {
     // Each row names the device and where it logged in from; "this device" is the laptop's.
     BOOST_TEST(contains(page.body, "Firefox on Linux<br><span class=\"help\">Browser · this device</span>"));
     BOOST_TEST(contains(page.body, "Safari on iOS<br><span class=\"help\">Browser</span>"));
-    BOOST_TEST(count_of(page.body, "<td>127.0.0.1</td>") == 2u);
+    BOOST_TEST(count_of(page.body, "<td><bdi>127.0.0.1</bdi></td>") == 2u);
 
     std::string phone_current;
     device_ids(phone.get("/accounts/devices/").body, &phone_current);
