@@ -511,4 +511,16 @@ inline ProcessResult run_python(const std::string& script, const std::vector<std
     return result;
 }
 
+// An authenticator's code for this base32 secret, now or `offset` seconds from now (python3-pyotp).
+// Throws std::runtime_error when pyotp gives no 6-digit code.
+inline std::string pyotp_code(const std::string& dir, const std::string& secret, long offset = 0) {
+    const auto run = run_python("import pyotp, sys, time\nprint(pyotp.TOTP(sys.argv[1]).at(int(time.time()) + int(sys.argv[2])))\n",
+                                {secret, std::to_string(offset)}, dir);
+    std::string code = run.output;
+    while (!code.empty() && (code.back() == '\n' || code.back() == '\r')) code.pop_back();
+    if (run.status != 0 || code.size() != 6 || code.find_first_not_of("0123456789") != std::string::npos)
+        throw std::runtime_error("pyotp gave no code for " + secret + ": " + run.output);
+    return code;
+}
+
 }  // namespace gatehouse::e2e::api

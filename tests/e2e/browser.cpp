@@ -321,6 +321,16 @@ HttpResponse sign_up(Browser& browser, const std::string& email, const std::stri
                           {{"email", email}, {"name", name}, {"password1", password}, {"password2", password}});
 }
 
+std::string staff_logged_in(Browser& browser, const std::string& tag) {
+    const std::string email = unique_email(tag);
+    sign_up_verified(browser.stack(), email);
+    if (run_gatehouse(browser.stack(), "users set-staff '" + email + "'") != 0)
+        throw std::runtime_error("set-staff failed; see " + browser.stack().dir() + "/gatehouse-cli.log");
+    const auto in = log_in(browser, email);
+    if (in.status != 302) throw std::runtime_error("staff login answered " + std::to_string(in.status));
+    return email;
+}
+
 void sign_up_verified(const Stack& stack, const std::string& email, const std::string& password, const std::string& name) {
     Browser browser(stack);
     const auto signed_up = sign_up(browser, email, password, name);

@@ -127,6 +127,9 @@ HttpResponse sign_up(Browser& browser, const std::string& email, const std::stri
 // Signs up and verifies with the code from the mail; throws when any step does not go as it should.
 void sign_up_verified(const Stack& stack, const std::string& email, const std::string& password = kGoodPassword,
                       const std::string& name = {});
+// A fresh verified user made staff by the operator (`gatehouse users set-staff`), logged in on
+// `browser`; its email. Throws when a step fails.
+std::string staff_logged_in(Browser& browser, const std::string& tag);
 // Logs in through the login page; returns the POST's answer (302 on success).
 HttpResponse log_in(Browser& browser, const std::string& email, const std::string& password = kGoodPassword,
                     bool remember = false, const std::string& next = {});

@@ -23,16 +23,6 @@ namespace {
 
 constexpr const char* kAdmin = "/admin/users/";
 
-// A verified user made staff by the operator, logged in on `browser`; its email.
-std::string staff_logged_in(Browser& browser, const std::string& tag) {
-    const std::string email = unique_email(tag);
-    sign_up_verified(browser.stack(), email);
-    BOOST_TEST_REQUIRE(run_gatehouse(browser.stack(), "users set-staff '" + email + "'") == 0,
-                       "set-staff failed; see " << browser.stack().dir() << "/gatehouse-cli.log");
-    BOOST_TEST_REQUIRE(log_in(browser, email).status == 302);
-    return email;
-}
-
 // A query string value, percent-encoded as the page writes it.
 std::string encoded(const std::string& value) {
     static constexpr char kHex[] = "0123456789ABCDEF";

@@ -77,9 +77,7 @@ void sign_up_in_persian(Browser& browser, const std::string& email) {
 
 // The current code of an authenticator with this base32 secret (python3-pyotp).
 std::string authenticator_code(const Stack& stack, const std::string& secret) {
-    const auto run = api::run_python("import pyotp, sys\nprint(pyotp.TOTP(sys.argv[1]).now())\n", {secret}, stack.dir());
-    BOOST_TEST_REQUIRE(run.status == 0, run.output);
-    return trim(run.output);
+    return api::pyotp_code(stack.dir(), secret);
 }
 
 }  // namespace

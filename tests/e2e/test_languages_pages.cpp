@@ -5,6 +5,7 @@
 // Persian right to left for a browser that asks for it (Accept-Language, or the footer switch's
 // django_language cookie), and still in English for one that does not. The TOTP codes come from
 // python3-pyotp, never from Gatehouse's own code.
+#include "api_client.hpp"
 #include "browser.hpp"
 #include "checks.hpp"
 #include "http_client.hpp"
@@ -25,16 +26,6 @@ const std::string kRtl = "<html lang=\"fa\" dir=\"rtl\">";
 const std::string kLtr = "<html lang=\"en\" dir=\"ltr\">";
 constexpr const char* kAdmin = "/admin/users/";
 
-// A verified user made staff by the operator (as test_admin_pages.cpp does), logged in on `browser`.
-std::string staff_logged_in(Browser& browser, const std::string& tag) {
-    const std::string email = unique_email(tag);
-    sign_up_verified(browser.stack(), email);
-    BOOST_TEST_REQUIRE(run_gatehouse(browser.stack(), "users set-staff '" + email + "'") == 0,
-                       "set-staff failed; see " << browser.stack().dir() << "/gatehouse-cli.log");
-    BOOST_TEST_REQUIRE(log_in(browser, email).status == 302);
-    return email;
-}
-
 // The list searched for one address (unique_email's addresses need no percent-encoding but the @).
 std::string search_path(const std::string& email) {
     std::string q;
@@ -53,22 +44,8 @@ HttpResponse act(Browser& admin, const std::string& action, const std::string& i
     return admin.post(kAdmin, {{"action", action}, {"id", id}, {"q", q}, {"page", "1"}});
 }
 
-// pyotp's code for this base32 secret, `offset` seconds from now (Debian's python3-pyotp).
-std::string pyotp(const std::string& secret, long offset = 0) {
-    for (char c : secret) BOOST_TEST_REQUIRE((std::isupper(static_cast<unsigned char>(c)) || (c >= '2' && c <= '7')), secret);
-    const std::string command = "/usr/bin/python3 -c 'import pyotp,time;print(pyotp.TOTP(\"" + secret +
-                                "\").at(int(time.time())+" + std::to_string(offset) + "))'";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    BOOST_TEST_REQUIRE(pipe != nullptr);
-    char buffer[64] = {};
-    const bool read = std::fgets(buffer, sizeof buffer, pipe) != nullptr;
-    BOOST_TEST_REQUIRE(::pclose(pipe) == 0, "pyotp failed: " << command);
-    BOOST_TEST_REQUIRE(read);
-    std::string code(buffer);
-    while (!code.empty() && (code.back() == '\n' || code.back() == '\r')) code.pop_back();
-    BOOST_TEST_REQUIRE(code.size() == 6u, code);
-    return code;
-}
+// pyotp's code for this base32 secret, now or `offset` seconds from now.
+std::string pyotp(const std::string& secret, long offset = 0) { return api::pyotp_code(shared_stack().dir(), secret, offset); }
 
 // A code that is not this one (each digit moved by 5): wrong whatever the clock says.
 std::string other_than(std::string code) {

@@ -34,22 +34,7 @@ Stack& mfa_stack() {
 }
 
 // pyotp's code for this base32 secret, now or `offset` seconds from now.
-std::string pyotp(const std::string& secret, long offset = 0) {
-    for (char c : secret) BOOST_TEST_REQUIRE((std::isupper(static_cast<unsigned char>(c)) || (c >= '2' && c <= '7')), secret);
-    // Debian's python3 (python3-pyotp), not whatever python3 comes first on the PATH.
-    const std::string command = "/usr/bin/python3 -c 'import pyotp,time;print(pyotp.TOTP(\"" + secret + "\").at(int(time.time())+" +
-                                std::to_string(offset) + "))'";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    BOOST_TEST_REQUIRE(pipe != nullptr);
-    char buffer[64] = {};
-    const bool read = std::fgets(buffer, sizeof buffer, pipe) != nullptr;
-    BOOST_TEST_REQUIRE(::pclose(pipe) == 0, "pyotp failed: " << command);
-    BOOST_TEST_REQUIRE(read);
-    std::string code(buffer);
-    while (!code.empty() && (code.back() == '\n' || code.back() == '\r')) code.pop_back();
-    BOOST_TEST_REQUIRE(code.size() == 6u, code);
-    return code;
-}
+std::string pyotp(const std::string& secret, long offset = 0) { return api::pyotp_code(mfa_stack().dir(), secret, offset); }
 
 std::string first_match(const std::string& text, const std::string& pattern) {
     std::smatch m;
