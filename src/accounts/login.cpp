@@ -217,6 +217,7 @@ core::LoginResult login_result(const std::expected<LoggedIn, Refusal>& result) {
         case Outcome::CodeInvalid: return core::LoginResult::CodeInvalid;
         case Outcome::CodeExpired: return core::LoginResult::CodeExpired;
         case Outcome::BadPhoneNumber: return core::LoginResult::BadPhoneNumber;
+        case Outcome::MfaRequired: return core::LoginResult::MfaRequired;
         default: return core::LoginResult::Other;
     }
 }

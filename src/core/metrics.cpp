@@ -42,8 +42,10 @@ constexpr std::array<Bucket, 12> kBuckets = {{{1'000'000, "0.001"},
 constexpr std::size_t kDurationCells = kBuckets.size() + 1;  // a count per bucket (not cumulative), then the sum in ns
 
 // In the order of the enums.
-constexpr std::array<std::string_view, 8> kLoginResults = {"ok",           "wrong_password", "throttled",        "unverified",
-                                                           "code_invalid", "code_expired",   "bad_phone_number", "other"};
+constexpr std::array<std::string_view, 9> kLoginResults = {"ok",           "wrong_password", "throttled",        "unverified",
+                                                           "code_invalid", "code_expired",   "bad_phone_number", "mfa_required",
+                                                           "other"};
+static_assert(kLoginResults.size() == static_cast<std::size_t>(LoginResult::Other) + 1, "a label per LoginResult");
 constexpr std::size_t kTokenEvents = 4;
 constexpr std::array<std::string_view, 4> kBackends = {"other", "sqlite", "memcached", "postgresql"};
 constexpr std::array<std::string_view, 2> kWorkerExits = {"crashed", "recycled"};

@@ -199,6 +199,7 @@ BOOST_AUTO_TEST_CASE(login_result_maps_each_outcome_once) {
     BOOST_TEST((of(Outcome::CodeInvalid) == core::LoginResult::CodeInvalid));
     BOOST_TEST((of(Outcome::CodeExpired) == core::LoginResult::CodeExpired));
     BOOST_TEST((of(Outcome::BadPhoneNumber) == core::LoginResult::BadPhoneNumber));
+    BOOST_TEST((of(Outcome::MfaRequired) == core::LoginResult::MfaRequired));
     BOOST_TEST((of(Outcome::Invalid) == core::LoginResult::Other));
 }
 

@@ -26,6 +26,7 @@ enum class LoginResult : std::uint8_t {
     CodeInvalid,     // phone login: a wrong code
     CodeExpired,     // phone login: a code expired, used up or never sent
     BadPhoneNumber,
+    MfaRequired,     // the password was right; the second factor's step follows (counted again when it ends)
     Other,
 };
 
