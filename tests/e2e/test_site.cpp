@@ -160,6 +160,19 @@ BOOST_AUTO_TEST_CASE(body_over_one_mib_is_413) {
     BOOST_TEST(api.status == 413);
     BOOST_TEST(contains(api.header("Content-Type").value_or(""), "application/json"));
     BOOST_TEST(api.json().value("code", "") == "request_too_large");
+    BOOST_TEST(api.json().value("detail", "") == "Request body too large.");
+    // In Persian for a visitor who reads it (Accept-Language, or the switch's cookie, which wins).
+    const auto persian_api = client.post(stack.https_url("/api/auth/token/"), body,
+                                         {{"Content-Type", "application/json"}, {"Accept-Language", "fa-IR,fa;q=0.9,en;q=0.5"}});
+    BOOST_TEST(persian_api.status == 413);
+    BOOST_TEST(persian_api.json().value("code", "") == "request_too_large");
+    BOOST_TEST(persian_api.json().value("detail", "") == "بدنهٔ درخواست بیش از حد بزرگ است.");
+    const auto persian_page = client.post(stack.https_url("/"), body, {{"Cookie", "django_language=fa"}});
+    BOOST_TEST(persian_page.status == 413);
+    BOOST_TEST(contains(persian_page.body, "<html lang=\"fa\" dir=\"rtl\">"));
+    BOOST_TEST(contains(persian_page.body, "<h1>413 محتوا بیش از حد بزرگ است</h1>"));
+    const auto chose_english = client.post(stack.https_url("/"), body, {{"Cookie", "django_language=en"}, {"Accept-Language", "fa"}});
+    BOOST_TEST(contains(chose_english.body, "<h1>413 Content Too Large</h1>"));
     // Just under the limit is not refused for its size.
     const std::string fits(1000 * 1024, 'a');
     BOOST_TEST(client.post(stack.https_url("/"), fits).status != 413);
@@ -226,7 +239,7 @@ BOOST_AUTO_TEST_CASE(a_flood_is_cut_by_nginx_in_the_dialect_of_the_path) {
     const auto start = std::chrono::steady_clock::now();
     for (; sent < 400 && !api_refusal; ++sent) {
         auto r = client.post(stack.https_url("/api/auth/token/verify/"), R"({"token":"x"})",
-                             {{"Content-Type", "application/json"}});
+                             {{"Content-Type", "application/json"}, {"Accept-Language", "fa"}});
         if (r.status == 429) api_refusal = std::move(r);
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -235,6 +248,7 @@ BOOST_AUTO_TEST_CASE(a_flood_is_cut_by_nginx_in_the_dialect_of_the_path) {
     BOOST_TEST(sent > 60, "refused within the burst of 60");
     BOOST_TEST(contains(api_refusal->header("Content-Type").value_or(""), "application/json"));
     BOOST_TEST(api_refusal->json().value("code", "") == "throttled");
+    BOOST_TEST(api_refusal->json().value("detail", "") == "درخواست‌ها بیش از حد مجاز بود. 1 ثانیهٔ دیگر دوباره تلاش کنید.");
     BOOST_TEST(api_refusal->header("Retry-After").value_or("") == "1", "nginx's own answer");
     BOOST_TEST(api_refusal->header("X-Frame-Options").value_or("") == "DENY");
 
@@ -246,6 +260,7 @@ BOOST_AUTO_TEST_CASE(a_flood_is_cut_by_nginx_in_the_dialect_of_the_path) {
     }
     BOOST_REQUIRE(page_refusal.has_value());
     BOOST_TEST(contains(page_refusal->header("Content-Type").value_or(""), "text/html"));
+    BOOST_TEST(contains(page_refusal->body, "<h1>429 Too Many Requests</h1>"));
     BOOST_TEST(page_refusal->has_header("Retry-After"));
 }
 
